@@ -1,0 +1,39 @@
+// linkgate::Auth: the Auth.js email sign-in protocol as a pure function from Request to Response.
+//
+// It performs no I/O of its own: everything it keeps goes through the Store, every email
+// through a provider's Mailer (or the embedder's sendVerificationRequest hook).
+#pragma once
+
+#include <memory>
+
+#include "linkgate/config.hpp"
+#include "linkgate/http.hpp"
+#include "linkgate/store.hpp"
+
+namespace linkgate {
+
+class Auth {
+ public:
+  // REQUIRES: store outlives this object. The config is validated lazily: a misconfiguration
+  // (no secret, untrusted host) is answered per request with Auth.js's Configuration error.
+  Auth(AuthConfig config, std::shared_ptr<Store> store);
+  ~Auth();
+  Auth(const Auth&) = delete;
+  Auth& operator=(const Auth&) = delete;
+
+  // Handles one request to any path. Requests outside the base path (and /dev/outbox when
+  // enabled) get 404. Safe to call from several threads at once.
+  Response handle(const Request& request) const;
+
+  // True when handle(request) will not touch the store or a mailer, so a server may run it on
+  // its event loop instead of a worker thread.
+  bool is_pure(const Request& request) const;
+
+  const AuthConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace linkgate

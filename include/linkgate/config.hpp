@@ -1,0 +1,82 @@
+// Configuration of the core: what an embedder (or the linkgate server, from the environment)
+// sets before constructing linkgate::Auth.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "linkgate/mailer.hpp"
+#include "linkgate/result.hpp"
+#include "linkgate/store.hpp"
+
+namespace linkgate {
+
+// The look of the built-in pages and emails (authjs-behaviour.md §7).
+struct Theme {
+  std::string color_scheme = "auto";  // "auto" | "light" | "dark"
+  std::string logo;                   // absolute URL of an image, or empty
+  std::string brand_color;            // CSS colour, or empty for the default
+  std::string button_text;            // CSS colour of the button text, or empty
+};
+
+// What sendVerificationRequest receives (authjs-behaviour.md §6).
+struct VerificationRequest {
+  std::string identifier;  // the normalized email
+  std::string url;         // the magic link
+  TimePoint expires;
+  std::string provider_id;
+  std::string token;  // the raw token (only ever in the email)
+  Theme theme;
+};
+
+// One email provider: plain data plus the mailer that delivers through it.
+struct EmailProvider {
+  std::string id;    // "postmark", "forwardemail", "outbox", ...
+  std::string name;  // "Postmark", shown on the sign-in button
+  std::string from = "linkgate <no-reply@localhost>";
+  std::chrono::seconds max_age{86400};  // verification token lifetime
+  std::shared_ptr<Mailer> mailer;       // used by the default sendVerificationRequest
+
+  // Hooks (SPEC P6). Unset means the built-in behaviour.
+  // Replaces building and sending the email. An Error means EmailSignin.
+  std::function<Result<void>(const VerificationRequest&)> send_verification_request;
+  // Replaces the 32-byte hex token.
+  std::function<std::string()> generate_verification_token;
+  // Replaces the default normalizer (authjs-behaviour.md §3.4). An Error means EmailSignin.
+  std::function<Result<std::string>(const std::string&)> normalize_identifier;
+};
+
+enum class SessionStrategy { database, jwt };
+
+struct AuthConfig {
+  // The public URL including the base path, e.g. "https://example.com/api/auth". When empty,
+  // the origin comes from the request's Host header (only with trust_host) and the base path is
+  // base_path below.
+  std::string url;
+  std::string base_path = "/api/auth";
+  // Use the request's Host / X-Forwarded-Host / X-Forwarded-Proto to build the origin.
+  bool trust_host = false;
+
+  // AUTH_SECRET, AUTH_SECRET_1, ...: new values are made with the first; values made with any
+  // are accepted. Must not be empty.
+  std::vector<std::string> secrets;
+
+  SessionStrategy session_strategy = SessionStrategy::database;
+  std::chrono::seconds session_max_age{30 * 24 * 3600};
+  std::chrono::seconds session_update_age{24 * 3600};
+
+  Theme theme;
+  std::vector<EmailProvider> providers;
+
+  // Serve /dev/outbox (development only).
+  bool dev_outbox_pages = false;
+
+  // The clock; tests may replace it. Defaults to the system clock.
+  std::function<TimePoint()> now;
+};
+
+}  // namespace linkgate

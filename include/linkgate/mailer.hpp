@@ -1,0 +1,32 @@
+// The Mailer contract: one call per email sent, through one provider (Postmark, Forward Email,
+// SMTP, the dev outbox, ...). Adapters live in src/mail/providers.
+//
+// send() may block on the network; callers run it off the event loop. Implementations must
+// bound the time of every call (connect and total timeouts) and be safe to call from several
+// threads at once.
+#pragma once
+
+#include <string>
+
+#include "linkgate/result.hpp"
+
+namespace linkgate {
+
+struct EmailMessage {
+  std::string to;    // exactly one validated address
+  std::string from;  // e.g. "linkgate <no-reply@localhost>"
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string url;  // the sign-in link the message carries (kept by the dev outbox)
+};
+
+class Mailer {
+ public:
+  virtual ~Mailer() = default;
+  // Sends one message. On failure the Error (kind "mail") names the provider, the HTTP status
+  // and the provider's error text; never the API key, the token or the link.
+  virtual Result<void> send(const EmailMessage& message) = 0;
+};
+
+}  // namespace linkgate

@@ -1,0 +1,116 @@
+// The Store contract: everything linkgate keeps (users, sessions, verification tokens, the dev
+// outbox). Adapters: SQLite (src/store/sqlite) and PostgreSQL (src/store/postgres).
+//
+// Every method may block on I/O; callers run them off the event loop. Every method is safe to
+// call from several threads at once. Expected failures (database unreachable, constraint
+// violations) come back as Error values with kind "store" or "unavailable"; no method throws.
+//
+// Times are UTC with millisecond precision. Ids are strings so that integer (SERIAL) and UUID
+// ids fit the same contract.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "linkgate/result.hpp"
+
+namespace linkgate {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = std::chrono::time_point<Clock, std::chrono::milliseconds>;
+
+struct User {
+  std::string id;
+  std::optional<std::string> name;
+  std::string email;
+  std::optional<TimePoint> email_verified;
+  std::optional<std::string> image;
+};
+
+// A partial update: unset fields keep their stored value.
+struct UserUpdate {
+  std::string id;
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<TimePoint> email_verified;
+  std::optional<std::string> image;
+};
+
+struct Session {
+  std::string session_token;
+  std::string user_id;
+  TimePoint expires;
+};
+
+struct SessionAndUser {
+  Session session;
+  User user;
+};
+
+struct VerificationToken {
+  std::string identifier;  // the normalized email
+  std::string token;       // the HASH of the raw token (sha256hex(token + secret)), never the raw one
+  TimePoint expires;
+};
+
+// A message kept by the dev outbox provider.
+struct OutboxMessage {
+  std::int64_t id = 0;  // assigned by the store
+  TimePoint created_at;
+  std::string to;
+  std::string from;
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string url;       // the sign-in link carried by the message
+  std::string provider;  // provider id
+};
+
+struct SweepCounts {
+  std::int64_t verification_tokens = 0;
+  std::int64_t sessions = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Returns the stored user, whose id may differ from user.id (the store assigns ids).
+  virtual Result<User> create_user(const User& user) = 0;
+  // Returns nullopt when no user has this id.
+  virtual Result<std::optional<User>> get_user(const std::string& id) = 0;
+  // Exact (case-sensitive) lookup; emails are normalized before they get here.
+  virtual Result<std::optional<User>> get_user_by_email(const std::string& email) = 0;
+  // Merges the set fields into the stored user and returns the full user.
+  // Returns an Error (kind "not_found") when the user does not exist.
+  virtual Result<User> update_user(const UserUpdate& update) = 0;
+
+  virtual Result<Session> create_session(const Session& session) = 0;
+  // Returns nullopt for an unknown token (expired sessions are returned; callers check expiry).
+  virtual Result<std::optional<SessionAndUser>> get_session_and_user(
+      const std::string& session_token) = 0;
+  virtual Result<void> update_session_expiry(const std::string& session_token,
+                                             TimePoint expires) = 0;
+  // Returns the deleted session, or nullopt when there was none.
+  virtual Result<std::optional<Session>> delete_session(const std::string& session_token) = 0;
+
+  virtual Result<void> create_verification_token(const VerificationToken& token) = 0;
+  // Atomically finds AND deletes the row matching both identifier and token hash, and returns it
+  // (expired rows too: the caller checks expiry, and the row is gone either way). Of any number of
+  // concurrent calls with the same arguments, exactly one gets the row. nullopt when none matched.
+  virtual Result<std::optional<VerificationToken>> use_verification_token(
+      const std::string& identifier, const std::string& token_hash) = 0;
+
+  // Deletes verification tokens and sessions whose expiry is before `now`.
+  virtual Result<SweepCounts> delete_expired(TimePoint now) = 0;
+
+  // Dev outbox. Returns the id assigned to the message.
+  virtual Result<std::int64_t> add_outbox_message(const OutboxMessage& message) = 0;
+  // Newest first, at most `limit` messages.
+  virtual Result<std::vector<OutboxMessage>> list_outbox_messages(int limit) = 0;
+};
+
+}  // namespace linkgate

@@ -1,0 +1,16 @@
+// Randomness from the OS CSPRNG (OpenSSL RAND_bytes, seeded by getrandom).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace linkgate::crypto {
+
+// n random bytes. Aborts the process if the CSPRNG fails (never returns weak bytes).
+std::string random_bytes(std::size_t n);
+// n random bytes as 2n lowercase hex characters (the Auth.js token format for n = 32).
+std::string random_hex(std::size_t n);
+// A random RFC 4122 version 4 UUID, lowercase, 36 characters.
+std::string random_uuid();
+
+}  // namespace linkgate::crypto

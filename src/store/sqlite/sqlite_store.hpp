@@ -1,0 +1,18 @@
+// The SQLite Store adapter: the embedded default (DATABASE_URL=sqlite:///path.db).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "linkgate/result.hpp"
+#include "linkgate/store.hpp"
+
+namespace linkgate::store {
+
+// Opens (creating when missing) the database file at `path` and applies the schema: the tables
+// and columns of Auth.js's adapters (users, sessions, verification_token, accounts; camelCase
+// columns) plus linkgate's own (linkgate_outbox). WAL mode, a busy timeout, and one connection
+// per thread so that calls from many worker threads never share a handle.
+Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path);
+
+}  // namespace linkgate::store
