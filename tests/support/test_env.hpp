@@ -1,0 +1,13 @@
+// Where the tests find the built server and the source tree (set by CTest).
+#pragma once
+
+#include <string>
+
+namespace linkgate::testing {
+
+// Path of the built linkgate binary ($LINKGATE_BINARY). Fails the test when unset.
+std::string linkgate_binary();
+// A fresh, empty temporary directory, removed at process exit.
+std::string make_temp_dir();
+
+}  // namespace linkgate::testing
