@@ -52,6 +52,8 @@ struct EmailProvider {
 
 enum class SessionStrategy { database, jwt };
 
+enum class LogLevel { debug, info, warn, error };
+
 struct AuthConfig {
   // The public URL including the base path, e.g. "https://example.com/api/auth". When empty,
   // the origin comes from the request's Host header (only with trust_host) and the base path is
@@ -77,6 +79,10 @@ struct AuthConfig {
 
   // The clock; tests may replace it. Defaults to the system clock.
   std::function<TimePoint()> now;
+  // Where the core reports failures it turned into error answers (a provider that failed, a
+  // store that is down). Messages never carry secrets, tokens, links or cookie values.
+  // Unset: silent.
+  std::function<void(LogLevel, const std::string& message)> log;
 };
 
 }  // namespace linkgate

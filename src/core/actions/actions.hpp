@@ -1,0 +1,21 @@
+// One function per Auth.js endpoint (authjs-behaviour.md §1). Each takes the initialised
+// request context and returns the full response, cookies included.
+#pragma once
+
+#include "core/context.hpp"
+#include "linkgate/http.hpp"
+
+namespace linkgate::core::actions {
+
+Response signin_page(Context& ctx);     // GET  /signin
+Response signin_email(Context& ctx);    // POST /signin/:provider
+Response verify_request(Context& ctx);  // GET  /verify-request
+Response callback(Context& ctx);        // GET|POST /callback/:provider
+Response session(Context& ctx);         // GET|POST /session
+Response csrf(Context& ctx);            // GET  /csrf
+Response providers(Context& ctx);       // GET  /providers
+Response signout_page(Context& ctx);    // GET  /signout
+Response signout(Context& ctx);         // POST /signout
+Response error_page(Context& ctx);      // GET  /error
+
+}  // namespace linkgate::core::actions

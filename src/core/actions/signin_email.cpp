@@ -1,0 +1,91 @@
+// POST /signin/:provider — start an email sign-in (authjs-behaviour.md §1, §3; SPEC C3, P5).
+#include "core/actions/actions.hpp"
+#include "core/email_template.hpp"
+#include "core/form.hpp"
+#include "core/identifier.hpp"
+#include "crypto/digest.hpp"
+#include "crypto/random.hpp"
+
+namespace linkgate::core::actions {
+
+namespace {
+
+std::string link_host(const std::string& origin) {
+  auto pos = origin.find("://");
+  return pos == std::string::npos ? origin : origin.substr(pos + 3);
+}
+
+Result<void> deliver(const Context& ctx, const EmailProvider& provider,
+                     const VerificationRequest& request) {
+  if (provider.send_verification_request) return provider.send_verification_request(request);
+  if (!provider.mailer) return Error{"configuration", "provider has no mailer"};
+  EmailContent content =
+      render_verification_email(request.url, link_host(ctx.origin), request.theme);
+  EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
+                       std::move(content.text), std::move(content.html), request.url};
+  return provider.mailer->send(message);
+}
+
+}  // namespace
+
+Response signin_email(Context& ctx) {
+  // POST /signin without a provider goes back to the sign-in page (§1).
+  if (ctx.provider_id.empty()) {
+    Response r = ctx.redirect(ctx.base_url() + "/signin");
+    ctx.add_init_cookies(r);
+    return r;
+  }
+  const EmailProvider* provider = ctx.state.provider(ctx.provider_id);
+  if (provider == nullptr) return ctx.error_redirect(ErrorKind::error, "Configuration");
+  if (!ctx.csrf.verified) return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+
+  // A normalizer failure is EmailSignin, as the provider documents say (SPEC P5).
+  std::string raw_email = ctx.body.count("email") ? ctx.body.at("email") : std::string();
+  Result<std::string> identifier = provider->normalize_identifier
+                                       ? provider->normalize_identifier(raw_email)
+                                       : normalize_identifier(raw_email);
+  if (!identifier) {
+    ctx.state.log(LogLevel::info, "signin: rejected email address: " + identifier.error().message);
+    return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
+  }
+
+  std::string token = provider->generate_verification_token
+                          ? provider->generate_verification_token()
+                          : crypto::random_hex(32);
+  if (token.empty()) {
+    ctx.state.log(LogLevel::error, "signin: generateVerificationToken returned an empty token");
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+  const TimePoint expires =
+      ctx.now() + std::chrono::duration_cast<std::chrono::milliseconds>(provider->max_age);
+  const std::string token_hash = crypto::sha256_hex(token + ctx.state.config.secrets.front());
+
+  // Store first, send after: a failed store never mails a dead link (SPEC P5).
+  if (auto stored = ctx.state.store->create_verification_token({*identifier, token_hash, expires});
+      !stored) {
+    ctx.state.log(LogLevel::error,
+                  "signin: could not store the verification token: " + stored.error().message);
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+
+  // Parameter order and encoding as Auth.js's URLSearchParams: callbackUrl, token, email (§3.3).
+  std::string url = ctx.base_url() + "/callback/" + provider->id +
+                    "?callbackUrl=" + form_encode(ctx.callback_url) +
+                    "&token=" + form_encode(token) + "&email=" + form_encode(*identifier);
+  VerificationRequest request{*identifier,  url,   expires,
+                              provider->id, token, ctx.state.config.theme};
+  if (auto sent = deliver(ctx, *provider, request); !sent) {
+    ctx.state.log(LogLevel::error,
+                  "signin: provider " + provider->id + " failed: " + sent.error().message);
+    // The link was never delivered: drop its token so no dead row lingers.
+    (void)ctx.state.store->use_verification_token(*identifier, token_hash);
+    return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
+  }
+
+  Response r = ctx.redirect(
+      ctx.base_url() + "/verify-request?provider=" + form_encode(provider->id) + "&type=email");
+  ctx.add_init_cookies(r);
+  return r;
+}
+
+}  // namespace linkgate::core::actions

@@ -1,0 +1,252 @@
+// linkgate::Auth: routing and the request pipeline of authjs-behaviour.md §0.
+#include "linkgate/auth.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include <array>
+#include <exception>
+
+#include "core/actions/actions.hpp"
+#include "core/context.hpp"
+#include "core/pages/pages.hpp"
+#include "core/session_cookie.hpp"
+
+namespace linkgate {
+
+namespace json = boost::json;
+using core::Context;
+
+namespace {
+
+constexpr std::array<std::string_view, 8> kActions = {
+    "providers", "session", "csrf", "signin", "signout", "callback", "verify-request", "error"};
+
+struct Route {
+  std::string action;
+  std::string provider_id;
+};
+
+// Splits the path after the base path into an action and an optional provider id (§0.1).
+// nullopt for any other shape.
+std::optional<Route> parse_route(std::string_view path, std::string_view base_path) {
+  if (!path.starts_with(base_path)) return std::nullopt;
+  std::string_view rest = path.substr(base_path.size());
+  if (!rest.empty() && rest.front() != '/') return std::nullopt;
+  std::vector<std::string_view> segments;
+  while (!rest.empty()) {
+    auto slash = rest.find('/');
+    std::string_view segment = rest.substr(0, slash);
+    if (!segment.empty()) segments.push_back(segment);
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  if (segments.empty() || segments.size() > 2) return std::nullopt;
+  if (std::find(kActions.begin(), kActions.end(), segments[0]) == kActions.end()) {
+    return std::nullopt;
+  }
+  Route route{std::string(segments[0]), ""};
+  if (segments.size() == 2) {
+    if (route.action != "signin" && route.action != "callback") return std::nullopt;
+    if (segments[1] != "undefined") route.provider_id = std::string(segments[1]);
+  }
+  return route;
+}
+
+bool valid_host(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Response configuration_json() {
+  Response r;
+  r.status = 500;
+  r.set_header("Content-Type", "application/json");
+  r.body = json::serialize(json::object{
+      {"message",
+       "There was a problem with the server configuration. Check the server logs for more "
+       "information."}});
+  return r;
+}
+
+Response not_found() {
+  Response r;
+  r.status = 404;
+  r.set_header("Content-Type", "text/plain; charset=utf-8");
+  r.body = "Not found.\n";
+  return r;
+}
+
+}  // namespace
+
+struct Auth::Impl {
+  core::AuthState state;
+
+  // The origin for this request: the configured one, or (only when the host is trusted) the
+  // one the request names.
+  std::optional<std::string> origin_for(const Request& request) const {
+    if (state.fixed_origin) return state.fixed_origin;
+    if (!state.config.trust_host) return std::nullopt;
+    std::string_view host =
+        request.header("x-forwarded-host").value_or(request.header("host").value_or(""));
+    if (auto comma = host.find(','); comma != std::string_view::npos) host = host.substr(0, comma);
+    if (!valid_host(host)) return std::nullopt;
+    std::string_view proto = request.header("x-forwarded-proto").value_or("http");
+    if (auto comma = proto.find(','); comma != std::string_view::npos) {
+      proto = proto.substr(0, comma);
+    }
+    std::string scheme = proto == "https" ? "https" : "http";
+    return scheme + "://" + std::string(host);
+  }
+
+  Response handle_outbox(const Request& request, bool as_json) const {
+    if (request.method != "GET") return core::bad_request();
+    auto messages = state.store->list_outbox_messages(100);
+    if (!messages) {
+      state.log(LogLevel::error, "outbox: store failed: " + messages.error().message);
+      Response r;
+      r.status = 503;
+      r.set_header("Content-Type", "text/plain; charset=utf-8");
+      r.body = "The outbox is unavailable: the store failed.\n";
+      return r;
+    }
+    Response r;
+    core::add_no_cache_headers(r);
+    if (as_json) {
+      json::array out;
+      for (const auto& m : *messages) {
+        out.push_back(json::object{{"id", m.id},
+                                   {"created_at", core::iso8601(m.created_at)},
+                                   {"provider", m.provider},
+                                   {"to", m.to},
+                                   {"from", m.from},
+                                   {"subject", m.subject},
+                                   {"url", m.url},
+                                   {"text", m.text},
+                                   {"html", m.html}});
+      }
+      r.set_header("Content-Type", "application/json");
+      r.body = json::serialize(out);
+      return r;
+    }
+    auto page = core::pages::render_outbox(*messages);
+    r.status = page.status;
+    r.set_header("Content-Type", "text/html; charset=utf-8");
+    core::add_page_security_headers(r);
+    r.body = std::move(page.html);
+    return r;
+  }
+
+  Response dispatch(const Request& request) const {
+    if (state.config.dev_outbox_pages) {
+      if (request.path == "/dev/outbox") return handle_outbox(request, false);
+      if (request.path == "/dev/outbox.json") return handle_outbox(request, true);
+    }
+    if (request.path != state.base_path && !request.path.starts_with(state.base_path + "/")) {
+      return not_found();
+    }
+    if (request.method != "GET" && request.method != "POST") return core::bad_request();
+    auto route = parse_route(request.path, state.base_path);
+    if (!route) return core::bad_request();
+
+    // Config assertion (§0.2): runs before anything else; fails closed.
+    auto origin = origin_for(request);
+    if (state.config.secrets.empty() || !origin) {
+      state.log(LogLevel::error, state.config.secrets.empty()
+                                     ? "configuration: no AUTH_SECRET is set"
+                                     : "configuration: untrusted or invalid host; set AUTH_URL "
+                                       "or AUTH_TRUST_HOST");
+      const bool page = request.method == "GET" &&
+                        (route->action == "signin" || route->action == "signout" ||
+                         route->action == "error" || route->action == "verify-request");
+      if (!page) return configuration_json();
+      core::pages::ErrorPage error_page;
+      error_page.error = "Configuration";
+      error_page.theme = state.config.theme;
+      auto rendered = core::pages::render_error(error_page);
+      Response r;
+      r.status = rendered.status;
+      r.set_header("Content-Type", "text/html; charset=utf-8");
+      core::add_page_security_headers(r);
+      r.body = std::move(rendered.html);
+      return r;
+    }
+
+    Context ctx(state, request, *origin, route->action, route->provider_id);
+    if (!ctx.init()) return core::bad_request();
+    const bool get = request.method == "GET";
+    const std::string& a = route->action;
+    namespace act = core::actions;
+    if (a == "signin") return get ? act::signin_page(ctx) : act::signin_email(ctx);
+    if (a == "callback") return act::callback(ctx);
+    if (a == "session") return act::session(ctx);
+    if (a == "signout") return get ? act::signout_page(ctx) : act::signout(ctx);
+    if (!get) return core::bad_request();
+    if (a == "csrf") return act::csrf(ctx);
+    if (a == "providers") return act::providers(ctx);
+    if (a == "verify-request") return act::verify_request(ctx);
+    return act::error_page(ctx);
+  }
+};
+
+Auth::Auth(AuthConfig config, std::shared_ptr<Store> store) : impl_(std::make_unique<Impl>()) {
+  core::AuthState& s = impl_->state;
+  s.config = std::move(config);
+  s.store = std::move(store);
+  s.base_path = s.config.base_path;
+  if (!s.config.url.empty()) {
+    auto parsed = boost::urls::parse_absolute_uri(s.config.url);
+    if (parsed && (parsed->scheme() == "http" || parsed->scheme() == "https") &&
+        parsed->has_authority() && !parsed->host().empty()) {
+      std::string origin = std::string(parsed->scheme()) + "://" + std::string(parsed->host());
+      if (parsed->has_port()) origin += ":" + std::string(parsed->port());
+      s.fixed_origin = origin;
+      std::string path = std::string(parsed->path());
+      while (!path.empty() && path.back() == '/') path.pop_back();
+      if (!path.empty()) s.base_path = path;
+    }
+  }
+  while (s.base_path.size() > 1 && s.base_path.back() == '/') s.base_path.pop_back();
+  if (!s.config.secrets.empty()) {
+    s.jwt_plain.emplace(s.config.secrets, core::CookieNames::for_scheme(false).session_token);
+    s.jwt_secure.emplace(s.config.secrets, core::CookieNames::for_scheme(true).session_token);
+  }
+}
+
+Auth::~Auth() = default;
+
+const AuthConfig& Auth::config() const {
+  return impl_->state.config;
+}
+
+Response Auth::handle(const Request& request) const {
+  try {
+    return impl_->dispatch(request);
+  } catch (const std::exception& e) {
+    // A programmer error: answer like Auth.js's unexpected errors and keep serving.
+    impl_->state.log(LogLevel::error, std::string("internal error: ") + e.what());
+    return configuration_json();
+  }
+}
+
+bool Auth::is_pure(const Request& request) const {
+  const auto& s = impl_->state;
+  if (request.path == "/dev/outbox" || request.path == "/dev/outbox.json") {
+    return !s.config.dev_outbox_pages;
+  }
+  auto route = parse_route(request.path, s.base_path);
+  if (!route) return true;
+  const std::string& a = route->action;
+  if (a == "session") {
+    return s.config.session_strategy == SessionStrategy::jwt && request.method == "GET";
+  }
+  if (a == "signin" || a == "signout") return request.method != "POST";
+  return a != "callback";
+}
+
+}  // namespace linkgate

@@ -1,0 +1,185 @@
+#include "core/context.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/form.hpp"
+#include "core/redirect.hpp"
+
+namespace linkgate::core {
+
+namespace json = boost::json;
+
+TimePoint AuthState::now() const {
+  if (config.now) return config.now();
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+}
+
+void AuthState::log(LogLevel level, const std::string& message) const {
+  if (config.log) config.log(level, message);
+}
+
+const EmailProvider* AuthState::provider(std::string_view id) const {
+  for (const auto& p : config.providers) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+const SessionJwtCodec& AuthState::jwt_codec(bool secure) const {
+  return secure ? *jwt_secure : *jwt_plain;
+}
+
+Context::Context(const AuthState& s, const Request& r, std::string o, std::string a, std::string p)
+    : state(s),
+      request(r),
+      origin(std::move(o)),
+      action(std::move(a)),
+      provider_id(std::move(p)),
+      cookie_names(CookieNames::for_scheme(origin.starts_with("https://"))),
+      cookies(r.header("cookie").value_or("")),
+      query(parse_form(r.query)) {}
+
+std::string Context::host() const {
+  auto pos = origin.find("://");
+  return pos == std::string::npos ? origin : origin.substr(pos + 3);
+}
+
+std::optional<std::string> Context::param(std::string_view name) const {
+  if (auto it = body.find(std::string(name)); it != body.end()) return it->second;
+  if (auto it = query.find(std::string(name)); it != query.end()) return it->second;
+  return std::nullopt;
+}
+
+namespace {
+
+// Only string members are kept: a number or object where Auth.js expects a string is treated
+// as absent rather than coerced.
+bool parse_json_body(std::string_view text, std::map<std::string, std::string>& out) {
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec) return false;
+  if (!value.is_object()) return true;
+  for (const auto& [key, member] : value.as_object()) {
+    if (member.is_string()) out[std::string(key)] = std::string(member.as_string());
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Context::init() {
+  if (request.method == "POST") {
+    std::string_view type = request.header("content-type").value_or("");
+    if (type.find("application/json") != std::string_view::npos) {
+      if (!parse_json_body(request.body, body)) return false;
+    } else if (type.find("application/x-www-form-urlencoded") != std::string_view::npos) {
+      body = parse_form(request.body);
+    }
+  }
+
+  std::optional<std::string> body_token;
+  if (auto it = body.find("csrfToken"); it != body.end()) body_token = it->second;
+  csrf = check_csrf(cookies.get(cookie_names.csrf_token), body_token, request.method == "POST",
+                    state.config.secrets);
+  SetCookie attributes = cookie_attributes();
+  if (csrf.new_cookie_value) {
+    SetCookie c = attributes;
+    c.name = cookie_names.csrf_token;
+    c.value = *csrf.new_cookie_value;
+    init_cookies_.push_back(std::move(c));
+  }
+
+  std::optional<std::string> cookie_callback = cookies.get(cookie_names.callback_url);
+  std::string candidate = origin;
+  if (auto it = body.find("callbackUrl"); it != body.end()) {
+    candidate = it->second;
+  } else if (auto q = query.find("callbackUrl"); q != query.end()) {
+    candidate = q->second;
+  } else if (cookie_callback) {
+    candidate = *cookie_callback;
+  }
+  callback_url = safe_redirect(candidate, origin);
+  if (callback_url != cookie_callback) {
+    SetCookie c = attributes;
+    c.name = cookie_names.callback_url;
+    c.value = callback_url;
+    init_cookies_.push_back(std::move(c));
+  }
+  return true;
+}
+
+SetCookie Context::cookie_attributes() const {
+  SetCookie c;
+  c.http_only = true;
+  c.same_site = "Lax";
+  c.path = "/";
+  c.secure = secure();
+  return c;
+}
+
+void Context::add_init_cookies(Response& response) const {
+  for (const auto& c : init_cookies_) response.add_header("Set-Cookie", c.serialize());
+}
+
+Response Context::redirect(const std::string& location) const {
+  Response r;
+  if (request.header("x-auth-return-redirect")) {
+    r.status = 200;
+    r.set_header("Content-Type", "application/json");
+    r.body = json::serialize(json::object{{"url", location}});
+  } else {
+    r.status = 302;
+  }
+  r.set_header("Location", location);
+  return r;
+}
+
+Response Context::error_redirect(ErrorKind kind, std::string_view type) const {
+  std::string target = base_url() + (kind == ErrorKind::sign_in ? "/signin" : "/error") +
+                       "?error=" + form_encode(type);
+  return redirect(target);
+}
+
+Response Context::html(int status, std::string body_text) const {
+  Response r;
+  r.status = status;
+  r.set_header("Content-Type", "text/html; charset=utf-8");
+  add_page_security_headers(r);
+  r.body = std::move(body_text);
+  return r;
+}
+
+Response Context::json(int status, std::string body_text) const {
+  Response r;
+  r.status = status;
+  r.set_header("Content-Type", "application/json");
+  r.body = std::move(body_text);
+  return r;
+}
+
+Response bad_request() {
+  Response r;
+  r.status = 400;
+  r.set_header("Content-Type", "application/json");
+  r.body = "\"Bad request.\"";
+  return r;
+}
+
+void add_no_cache_headers(Response& response) {
+  response.set_header("Cache-Control", "private, no-cache, no-store");
+  response.set_header("Expires", "0");
+  response.set_header("Pragma", "no-cache");
+}
+
+void add_page_security_headers(Response& response) {
+  // No scripts on any page; forms post only to ourselves; never framed; links never leak the
+  // current URL (which may carry a token) through Referer.
+  response.set_header("Content-Security-Policy",
+                      "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
+                      "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  response.set_header("X-Frame-Options", "DENY");
+  response.set_header("Referrer-Policy", "no-referrer");
+  response.set_header("X-Content-Type-Options", "nosniff");
+}
+
+}  // namespace linkgate::core
