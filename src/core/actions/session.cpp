@@ -84,9 +84,9 @@ Response database_session(Context& ctx, const std::string& cookie, bool no_cache
   }
   // The body carries the stored (pre-update) expiry; the cookie always the new one (§5).
   Response r = ctx.json(
-      200,
-      session_body(user.name ? json::value(*user.name) : json::value(nullptr), user.email,
-                   user.image ? json::value(*user.image) : json::value(nullptr), session.expires));
+      200, session_body(
+               user.name ? json::value(*user.name) : json::value(nullptr), json::value(user.email),
+               user.image ? json::value(*user.image) : json::value(nullptr), session.expires));
   if (no_cache) add_no_cache_headers(r);
   set_session_cookie(ctx, r, cookie, new_expires);
   return r;

@@ -1,0 +1,88 @@
+#include "server/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "mail/providers.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace linkgate::server {
+
+Result<std::string> sqlite_path_from_url(const std::string& url) {
+  if (url.starts_with("sqlite://")) {
+    std::string path = url.substr(9);
+    if (!path.empty()) return path;
+  } else if (url.starts_with("sqlite:")) {
+    std::string path = url.substr(7);
+    if (!path.empty()) return path;
+  } else if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    return Error{"configuration",
+                 "DATABASE_URL names PostgreSQL, which this build does not support yet; use "
+                 "sqlite:///path/to/file.db"};
+  }
+  return Error{"configuration", "DATABASE_URL must look like sqlite:///path/to/file.db"};
+}
+
+Result<App> build_app(const Settings& settings) {
+  auto path = sqlite_path_from_url(settings.database_url);
+  if (!path) return path.error();
+  auto store = store::open_sqlite_store(*path);
+  if (!store) return store.error();
+
+  AuthConfig config;
+  config.url = settings.auth_url;
+  config.trust_host = settings.trust_host;
+  config.secrets = settings.secrets;
+  config.session_strategy = settings.session_strategy;
+  config.session_max_age = settings.session_max_age;
+  config.session_update_age = settings.session_update_age;
+  config.theme = settings.theme;
+  config.dev_outbox_pages = settings.outbox;
+  config.log = [](LogLevel level, const std::string& message) {
+    switch (level) {
+      case LogLevel::debug:
+        spdlog::debug("{}", message);
+        break;
+      case LogLevel::info:
+        spdlog::info("{}", message);
+        break;
+      case LogLevel::warn:
+        spdlog::warn("{}", message);
+        break;
+      case LogLevel::error:
+        spdlog::error("{}", message);
+        break;
+    }
+  };
+
+  for (const auto& p : settings.http_providers) {
+    EmailProvider provider;
+    provider.id = p.id;
+    provider.name = p.name;
+    provider.from = settings.email_from;
+    provider.max_age = settings.token_max_age;
+    mail::HttpProviderOptions options;
+    options.api_key = p.api_key;
+    options.base_url = p.api_url;
+    options.total_timeout = settings.provider_timeout;
+    options.connect_timeout = std::min(settings.provider_timeout, std::chrono::milliseconds(5000));
+    provider.mailer = p.id == "postmark" ? mail::make_postmark_mailer(options)
+                                         : mail::make_forwardemail_mailer(options);
+    config.providers.push_back(std::move(provider));
+  }
+  if (settings.outbox) {
+    EmailProvider outbox;
+    outbox.id = "outbox";
+    outbox.name = "Dev Outbox";
+    outbox.from = settings.email_from;
+    outbox.max_age = settings.token_max_age;
+    outbox.mailer = mail::make_outbox_mailer(*store, "outbox");
+    config.providers.push_back(std::move(outbox));
+  }
+
+  App app;
+  app.store = *store;
+  app.auth = std::make_unique<Auth>(std::move(config), app.store);
+  return app;
+}
+
+}  // namespace linkgate::server

@@ -1,0 +1,227 @@
+#include "server/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
+
+namespace linkgate::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+Request to_request(const http::request<http::string_body>& in, const std::string& remote) {
+  Request out;
+  out.method = std::string(in.method_string());
+  std::string_view target = in.target();
+  auto q = target.find('?');
+  out.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  // A fragment never reaches routing (attack-cases.md #23).
+  if (auto hash = out.query.find('#'); hash != std::string::npos) out.query.resize(hash);
+  if (auto hash = out.path.find('#'); hash != std::string::npos) out.path.resize(hash);
+  for (const auto& field : in) {
+    out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  out.body = in.body();
+  out.remote_address = remote;
+  return out;
+}
+
+http::response<http::string_body> to_beast(Response&& in, unsigned version, bool keep_alive,
+                                           bool head) {
+  http::response<http::string_body> out{static_cast<http::status>(in.status), version};
+  for (auto& h : in.headers) out.insert(h.name, h.value);
+  out.body() = std::move(in.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  if (head) out.body().clear();  // Content-Length stays; a HEAD answer carries no body
+  return out;
+}
+
+Response plain(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.set_header("Content-Type", "text/plain; charset=utf-8");
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  const Auth& auth;
+  std::shared_ptr<Store> store;
+  HttpServerOptions options;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer sweep_timer;
+
+  Impl(const Auth& a, std::shared_ptr<Store> s, HttpServerOptions o)
+      : auth(a),
+        store(std::move(s)),
+        options(std::move(o)),
+        io(std::max(1, options.io_threads)),
+        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        acceptor(io),
+        signals(io, SIGINT, SIGTERM),
+        sweep_timer(io) {}
+
+  Response route(const Request& request) {
+    if (request.path == "/healthz") {
+      return request.method == "GET" ? plain(200, "ok\n") : plain(405, "Method not allowed.\n");
+    }
+    return auth.handle(request);
+  }
+
+  asio::awaitable<Response> respond(Request request) {
+    if (request.path == "/healthz" || auth.is_pure(request)) co_return route(request);
+    // Off the loop: the store and the mailers may block.
+    co_return co_await asio::co_spawn(
+        workers,
+        [this, r = std::move(request)]() -> asio::awaitable<Response> { co_return route(r); },
+        asio::use_awaitable);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto endpoint = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = endpoint.address().to_string();
+    }
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      parser.body_limit(options.body_limit);
+      stream.expires_after(options.read_timeout);
+      auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      (void)read_bytes;
+      if (read_error == http::error::end_of_stream || read_error == beast::error::timeout ||
+          read_error == asio::error::connection_reset || read_error == asio::error::eof) {
+        break;
+      }
+      if (read_error) {
+        // Oversized or malformed input: Auth.js's 400, then close (the stream is out of sync).
+        auto reply = to_beast(bad_request_response(), 11, false, false);
+        stream.expires_after(options.read_timeout);
+        co_await http::async_write(stream, reply, use_tuple);
+        break;
+      }
+      auto& in = parser.get();
+      const bool keep_alive = in.keep_alive();
+      const bool head = in.method() == http::verb::head;
+      const unsigned version = in.version();
+      Response response = co_await respond(to_request(in, remote));
+      auto reply = to_beast(std::move(response), version, keep_alive, head);
+      stream.expires_after(options.read_timeout);
+      auto [write_error, written] = co_await http::async_write(stream, reply, use_tuple);
+      (void)written;
+      if (write_error || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  static Response bad_request_response() {
+    Response r;
+    r.status = 400;
+    r.set_header("Content-Type", "application/json");
+    r.body = "\"Bad request.\"";
+    return r;
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
+      asio::co_spawn(socket.get_executor(), session(std::move(socket)), asio::detached);
+    }
+  }
+
+  void schedule_sweep() {
+    sweep_timer.expires_after(options.sweep_interval);
+    sweep_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      asio::post(workers, [this] {
+        auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+        auto swept = store->delete_expired(now);
+        if (!swept) {
+          spdlog::warn("sweep: {}", swept.error().message);
+        } else if (swept->verification_tokens + swept->sessions > 0) {
+          spdlog::info("sweep: removed {} expired tokens and {} expired sessions",
+                       swept->verification_tokens, swept->sessions);
+        }
+      });
+      schedule_sweep();
+    });
+  }
+};
+
+HttpServer::HttpServer(const Auth& auth, std::shared_ptr<Store> store, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(auth, std::move(store), std::move(options))) {}
+
+HttpServer::~HttpServer() {
+  impl_->workers.join();
+}
+
+Result<int> HttpServer::listen() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Error{"configuration", "HOST is not an IP address: " + impl_->options.host};
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->options.port));
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error{"unavailable", "cannot listen on " + impl_->options.host + ":" +
+                                    std::to_string(impl_->options.port) + ": " + ec.message()};
+  }
+  return static_cast<int>(acceptor.local_endpoint().port());
+}
+
+void HttpServer::run() {
+  auto& impl = *impl_;
+  impl.signals.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) stop();
+  });
+  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  impl.schedule_sweep();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, impl.options.io_threads); ++i) {
+    threads.emplace_back([&impl] { impl.io.run(); });
+  }
+  impl.io.run();
+  for (auto& t : threads) t.join();
+  impl.workers.join();
+}
+
+void HttpServer::stop() {
+  asio::post(impl_->io, [this] {
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->sweep_timer.cancel();
+    impl_->signals.cancel();
+    impl_->io.stop();
+  });
+}
+
+}  // namespace linkgate::server

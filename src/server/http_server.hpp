@@ -1,0 +1,47 @@
+// The HTTP/1.1 server: Boost.Beast with C++20 coroutines, one io_context run by `io_threads`
+// threads, and a bounded worker pool for every request that touches the store or a mailer, so
+// the event loop never blocks on SQLite or an email API.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "linkgate/auth.hpp"
+#include "linkgate/result.hpp"
+
+namespace linkgate::server {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 3000;  // 0 picks a free port
+  int io_threads = 1;
+  int worker_threads = 16;
+  std::size_t body_limit = 64 * 1024;    // larger bodies get 400 "Bad request."
+  std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds sweep_interval{3600};
+};
+
+class HttpServer {
+ public:
+  // REQUIRES: auth and store outlive the server.
+  HttpServer(const Auth& auth, std::shared_ptr<Store> store, HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens. Returns the port actually bound, or an Error (address in use, ...).
+  Result<int> listen();
+  // Serves until SIGINT/SIGTERM or stop(); then stops accepting and drains the workers.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace linkgate::server

@@ -1,0 +1,109 @@
+// linkgate: the server command line. `linkgate serve` runs the server; settings come from the
+// environment (README.md lists every variable) and flags that mirror the main ones.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+#include <thread>
+
+#include "server/app.hpp"
+#include "server/http_server.hpp"
+#include "server/settings.hpp"
+
+namespace {
+
+using linkgate::server::EnvLookup;
+
+int serve(const std::map<std::string, std::string>& overrides) {
+  EnvLookup base = linkgate::server::process_env();
+  EnvLookup env = [&](std::string_view name) -> std::optional<std::string> {
+    if (auto it = overrides.find(std::string(name)); it != overrides.end() && !it->second.empty()) {
+      return it->second;
+    }
+    return base(name);
+  };
+  auto settings = linkgate::server::read_settings(env);
+  if (!settings) {
+    spdlog::critical("configuration: {}", settings.error().message);
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(settings->log_level));
+  auto secret_note = linkgate::server::ensure_secret(*settings);
+  if (!secret_note) {
+    spdlog::critical("configuration: {}", secret_note.error().message);
+    return 2;
+  }
+  if (!secret_note->empty()) spdlog::warn("{}", *secret_note);
+
+  auto app = linkgate::server::build_app(*settings);
+  if (!app) {
+    spdlog::critical("startup: {}", app.error().message);
+    return 2;
+  }
+
+  linkgate::server::HttpServerOptions options;
+  options.host = settings->host;
+  options.port = settings->port;
+  options.io_threads = settings->io_threads > 0
+                           ? settings->io_threads
+                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.worker_threads = settings->worker_threads;
+  options.sweep_interval = settings->sweep_interval;
+  linkgate::server::HttpServer server(*app->auth, app->store, options);
+  auto port = server.listen();
+  if (!port) {
+    spdlog::critical("startup: {}", port.error().message);
+    return 1;
+  }
+  std::string shown_host = settings->host == "0.0.0.0" ? "localhost" : settings->host;
+  std::string signin_base = settings->auth_url.empty()
+                                ? "http://" + shown_host + ":" + std::to_string(*port) + "/api/auth"
+                                : settings->auth_url;
+  spdlog::info(
+      "session strategy: {}; providers: {}{}{}",
+      settings->session_strategy == linkgate::SessionStrategy::jwt ? "jwt" : "database",
+      [&] {
+        std::string names;
+        for (const auto& p : app->auth->config().providers) {
+          names += (names.empty() ? "" : ", ") + p.id;
+        }
+        return names;
+      }(),
+      settings->outbox
+          ? "; dev outbox at http://" + shown_host + ":" + std::to_string(*port) + "/dev/outbox"
+          : "",
+      settings->production ? "; production mode" : "");
+  // Scripts and tests wait for this exact line.
+  std::printf("linkgate listening on http://%s:%d (sign in at %s/signin)\n", settings->host.c_str(),
+              *port, signin_base.c_str());
+  std::fflush(stdout);
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("linkgate"));
+  CLI::App cli{"linkgate: passwordless email sign-in, compatible with Auth.js"};
+  cli.require_subcommand(1);
+  std::map<std::string, std::string> overrides;
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server");
+  serve_cmd->add_option("--port", overrides["PORT"], "Port to listen on (PORT)");
+  serve_cmd->add_option("--host", overrides["HOST"], "Address to bind (HOST)");
+  serve_cmd->add_option("--url", overrides["AUTH_URL"], "Public URL incl. base path (AUTH_URL)");
+  serve_cmd->add_option("--database-url", overrides["DATABASE_URL"],
+                        "sqlite:///path/to/file.db (DATABASE_URL)");
+  serve_cmd->add_option("--session-strategy", overrides["AUTH_SESSION_STRATEGY"],
+                        "database or jwt (AUTH_SESSION_STRATEGY)");
+  auto* version_cmd = cli.add_subcommand("version", "Print the version");
+  CLI11_PARSE(cli, argc, argv);
+  if (version_cmd->parsed()) {
+    std::printf("linkgate 0.1.0\n");
+    return 0;
+  }
+  return serve(overrides);
+}

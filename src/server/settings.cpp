@@ -1,0 +1,186 @@
+#include "server/settings.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/random.hpp"
+
+namespace linkgate::server {
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+  };
+}
+
+namespace {
+
+Result<long long> read_integer(const EnvLookup& env, std::string_view name, long long fallback,
+                               long long min, long long max) {
+  auto text = env(name);
+  if (!text) return fallback;
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return Error{"configuration", std::string(name) + " must be a whole number from " +
+                                      std::to_string(min) + " to " + std::to_string(max)};
+  }
+  return value;
+}
+
+Result<bool> read_flag(const EnvLookup& env, std::string_view name, bool fallback) {
+  auto text = env(name);
+  if (!text) return fallback;
+  std::string v = *text;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  return Error{"configuration", std::string(name) + " must be true or false"};
+}
+
+std::string upper_id(std::string_view id) {
+  std::string out;
+  for (char c : id) out += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return out;
+}
+
+}  // namespace
+
+Result<Settings> read_settings(const EnvLookup& env) {
+  Settings s;
+  std::string mode = env("LINKGATE_ENV").value_or(env("NODE_ENV").value_or("development"));
+  if (mode != "development" && mode != "production" && mode != "test") {
+    return Error{"configuration", "LINKGATE_ENV must be development or production"};
+  }
+  s.production = mode == "production";
+  s.host = env("HOST").value_or(s.production ? "0.0.0.0" : "127.0.0.1");
+
+  auto port = read_integer(env, "PORT", 3000, 0, 65535);
+  if (!port) return port.error();
+  s.port = static_cast<int>(*port);
+
+  s.auth_url = env("AUTH_URL").value_or("");
+  auto trust = read_flag(env, "AUTH_TRUST_HOST", !s.production && s.auth_url.empty());
+  if (!trust) return trust.error();
+  s.trust_host = *trust;
+
+  if (auto secret = env("AUTH_SECRET")) s.secrets.push_back(*secret);
+  for (int i = 1; i <= 9; ++i) {
+    if (auto older = env("AUTH_SECRET_" + std::to_string(i))) s.secrets.push_back(*older);
+  }
+  s.secret_file = env("LINKGATE_SECRET_FILE").value_or(".linkgate-secret");
+
+  s.database_url =
+      env("DATABASE_URL")
+          .value_or("sqlite://" + (std::filesystem::current_path() / "linkgate.db").string());
+
+  std::string strategy = env("AUTH_SESSION_STRATEGY").value_or("database");
+  if (strategy == "database") {
+    s.session_strategy = SessionStrategy::database;
+  } else if (strategy == "jwt") {
+    s.session_strategy = SessionStrategy::jwt;
+  } else {
+    return Error{"configuration", "AUTH_SESSION_STRATEGY must be database or jwt"};
+  }
+  constexpr long long kYear = 366LL * 24 * 3600;
+  auto max_age = read_integer(env, "AUTH_SESSION_MAX_AGE", 30 * 24 * 3600, 60, 10 * kYear);
+  if (!max_age) return max_age.error();
+  s.session_max_age = std::chrono::seconds(*max_age);
+  auto update_age = read_integer(env, "AUTH_SESSION_UPDATE_AGE", 24 * 3600, 0, 10 * kYear);
+  if (!update_age) return update_age.error();
+  s.session_update_age = std::chrono::seconds(*update_age);
+  auto token_age = read_integer(env, "AUTH_EMAIL_MAX_AGE", 86400, 60, 30 * 24 * 3600);
+  if (!token_age) return token_age.error();
+  s.token_max_age = std::chrono::seconds(*token_age);
+
+  s.email_from = env("EMAIL_FROM").value_or("linkgate <no-reply@localhost>");
+  if (s.email_from.find_first_of("\r\n") != std::string::npos) {
+    return Error{"configuration", "EMAIL_FROM must be one line"};
+  }
+
+  struct Known {
+    const char* id;
+    const char* name;
+    const char* default_url;
+  };
+  for (const Known& k : {Known{"postmark", "Postmark", "https://api.postmarkapp.com"},
+                         Known{"forwardemail", "Forward Email", "https://api.forwardemail.net"}}) {
+    const std::string prefix = "AUTH_" + upper_id(k.id);
+    if (auto key = env(prefix + "_KEY")) {
+      s.http_providers.push_back(
+          {k.id, k.name, *key, env(prefix + "_API_URL").value_or(k.default_url)});
+    }
+  }
+  auto outbox = read_flag(env, "LINKGATE_OUTBOX", s.http_providers.empty());
+  if (!outbox) return outbox.error();
+  s.outbox = *outbox;
+  if (s.outbox && s.production) {
+    return Error{"configuration",
+                 "the dev outbox is refused in production: set AUTH_POSTMARK_KEY or "
+                 "AUTH_FORWARDEMAIL_KEY (and unset LINKGATE_OUTBOX)"};
+  }
+
+  s.theme.color_scheme = env("AUTH_THEME_COLOR_SCHEME").value_or("auto");
+  if (s.theme.color_scheme != "auto" && s.theme.color_scheme != "light" &&
+      s.theme.color_scheme != "dark") {
+    return Error{"configuration", "AUTH_THEME_COLOR_SCHEME must be auto, light or dark"};
+  }
+  s.theme.brand_color = env("AUTH_THEME_BRAND_COLOR").value_or("");
+  s.theme.button_text = env("AUTH_THEME_BUTTON_TEXT").value_or("");
+  s.theme.logo = env("AUTH_THEME_LOGO").value_or("");
+
+  auto io = read_integer(env, "LINKGATE_IO_THREADS", 0, 0, 256);
+  if (!io) return io.error();
+  s.io_threads = static_cast<int>(*io);
+  auto workers = read_integer(env, "LINKGATE_WORKERS", 16, 1, 1024);
+  if (!workers) return workers.error();
+  s.worker_threads = static_cast<int>(*workers);
+  auto timeout = read_integer(env, "LINKGATE_PROVIDER_TIMEOUT_MS", 15000, 100, 600000);
+  if (!timeout) return timeout.error();
+  s.provider_timeout = std::chrono::milliseconds(*timeout);
+  auto sweep = read_integer(env, "LINKGATE_SWEEP_INTERVAL", 3600, 1, kYear);
+  if (!sweep) return sweep.error();
+  s.sweep_interval = std::chrono::seconds(*sweep);
+  s.log_level = env("LINKGATE_LOG_LEVEL").value_or("info");
+  return s;
+}
+
+Result<std::string> ensure_secret(Settings& settings) {
+  if (!settings.secrets.empty()) return std::string();
+  if (settings.production) {
+    return Error{"configuration",
+                 "AUTH_SECRET is not set. Make one with `openssl rand -hex 32` and set it."};
+  }
+  const std::string& path = settings.secret_file;
+  if (std::ifstream in(path); in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string secret = text.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.size() < 32) {
+      return Error{"configuration", "the secret in " + path + " is too short; delete the file"};
+    }
+    settings.secrets.push_back(secret);
+    return "AUTH_SECRET is not set: using the development secret kept in " + path;
+  }
+  std::string secret = crypto::random_hex(32);
+  const mode_t old_mask = ::umask(077);
+  std::ofstream out(path, std::ios::trunc);
+  out << secret << "\n";
+  out.close();
+  ::umask(old_mask);
+  if (!out) return Error{"configuration", "could not write the development secret to " + path};
+  settings.secrets.push_back(secret);
+  return "AUTH_SECRET is not set: made a random development secret and kept it in " + path +
+         " (set AUTH_SECRET in production)";
+}
+
+}  // namespace linkgate::server

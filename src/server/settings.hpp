@@ -1,0 +1,61 @@
+// The server's settings, read from the environment (and flags that mirror it). Every variable is
+// listed in README.md's configuration table.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linkgate/config.hpp"
+#include "linkgate/result.hpp"
+
+namespace linkgate::server {
+
+// Looks a variable up; nullopt when unset. Empty values count as unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+EnvLookup process_env();
+
+struct HttpProviderSettings {
+  std::string id;    // "postmark" | "forwardemail"
+  std::string name;  // "Postmark" | "Forward Email"
+  std::string api_key;
+  std::string api_url;
+};
+
+struct Settings {
+  bool production = false;           // LINKGATE_ENV=production (or NODE_ENV=production)
+  std::string host;                  // HOST; 127.0.0.1 in development, 0.0.0.0 in production
+  int port = 3000;                   // PORT; 0 picks a free port
+  std::string auth_url;              // AUTH_URL
+  bool trust_host = false;           // AUTH_TRUST_HOST (default on in development without AUTH_URL)
+  std::vector<std::string> secrets;  // AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, …
+  std::string secret_file;           // LINKGATE_SECRET_FILE, where a dev secret is kept
+  std::string database_url;          // DATABASE_URL
+  SessionStrategy session_strategy = SessionStrategy::database;
+  std::chrono::seconds session_max_age{30 * 24 * 3600};
+  std::chrono::seconds session_update_age{24 * 3600};
+  std::chrono::seconds token_max_age{86400};  // AUTH_EMAIL_MAX_AGE
+  std::string email_from;                     // EMAIL_FROM
+  std::vector<HttpProviderSettings> http_providers;
+  bool outbox = false;  // on when no provider key is set (development only), or LINKGATE_OUTBOX=1
+  Theme theme;
+  int io_threads = 0;       // LINKGATE_IO_THREADS; 0 = one per core
+  int worker_threads = 16;  // LINKGATE_WORKERS: store and email calls run here
+  std::chrono::milliseconds provider_timeout{15000};  // LINKGATE_PROVIDER_TIMEOUT_MS
+  std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
+  std::string log_level = "info";                     // LINKGATE_LOG_LEVEL
+};
+
+// Reads and validates every setting. An Error names the variable and what is wrong with it.
+// Does not touch the file system (see ensure_secret for the dev secret file).
+Result<Settings> read_settings(const EnvLookup& env);
+
+// With no AUTH_SECRET in development: reads the secret kept in settings.secret_file, or makes a
+// random one and keeps it there (mode 0600). Returns a note for the log, or an Error. In
+// production a missing secret is an Error: linkgate fails closed.
+Result<std::string> ensure_secret(Settings& settings);
+
+}  // namespace linkgate::server
