@@ -1,0 +1,119 @@
+#include "support/linkgate_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "support/test_env.hpp"
+
+namespace linkgate::testing {
+
+LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::string working_dir)
+    : working_dir_(working_dir.empty() ? make_temp_dir() : std::move(working_dir)) {
+  const std::string binary = linkgate_binary();
+  log_path_ = working_dir_ + "/linkgate-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) +
+              ".log";
+  env.try_emplace("PORT", "0");
+  env.try_emplace("HOST", "127.0.0.1");
+  env.try_emplace("LINKGATE_IO_THREADS", "2");
+  env.try_emplace("LINKGATE_WORKERS", "8");
+  if (const char* path = std::getenv("PATH")) env.try_emplace("PATH", path);
+  if (const char* home = std::getenv("HOME")) env.try_emplace("HOME", home);
+  // Sanitizer settings pass through so a sanitized build reports from the child too.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    if (const char* v = std::getenv(name)) env.try_emplace(name, v);
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out_pipe[1], STDOUT_FILENO);
+    if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
+    close(out_pipe[0]);
+    if (chdir(working_dir_.c_str()) != 0) _exit(126);
+    std::string arg0 = binary;
+    std::string arg1 = "serve";
+    char* argv[] = {arg0.data(), arg1.data(), nullptr};
+    execve(binary.c_str(), argv, envp.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string output;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{out_pipe[0], POLLIN, 0};
+    int ready = poll(&pfd, 1, 200);
+    if (ready > 0) {
+      char buffer[512];
+      ssize_t n = read(out_pipe[0], buffer, sizeof buffer);
+      if (n <= 0) break;
+      output.append(buffer, static_cast<std::size_t>(n));
+      const std::string marker = "listening on http://127.0.0.1:";
+      auto pos = output.find(marker);
+      if (pos != std::string::npos && output.find(' ', pos + marker.size()) != std::string::npos) {
+        port_ = std::atoi(output.c_str() + pos + marker.size());
+        break;
+      }
+    }
+  }
+  startup_output_ = output;
+  stdout_fd_ = out_pipe[0];
+}
+
+LinkgateProcess::~LinkgateProcess() { stop(); }
+
+std::string LinkgateProcess::logs() const {
+  std::ifstream in(log_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return startup_output_ + text.str();
+}
+
+bool LinkgateProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  return waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+int LinkgateProcess::stop() {
+  if (stdout_fd_ >= 0 && pid_ <= 0) {
+    close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      close(stdout_fd_);
+      stdout_fd_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    usleep(50 * 1000);
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  close(stdout_fd_);
+  stdout_fd_ = -1;
+  return -1;
+}
+
+}  // namespace linkgate::testing
