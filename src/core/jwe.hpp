@@ -26,6 +26,15 @@ std::string jwe_encrypt(const JweKey& key, std::string_view plaintext);
 std::string jwe_encrypt_with(const JweKey& key, std::string_view protected_header_json,
                              std::string_view iv, std::string_view plaintext);
 
+// The raw AEAD of RFC 7518 §5.2.2 for A256CBC-HS512, exposed for its Appendix B.3 vector.
+// REQUIRES: key.size() == 64, iv.size() == 16. The tag is 32 bytes.
+struct AeadSealed {
+  std::string ciphertext;
+  std::string tag;
+};
+AeadSealed aes_cbc_hmac_sha512_encrypt(std::string_view key, std::string_view iv,
+                                       std::string_view aad, std::string_view plaintext);
+
 // Decrypts a token made with any of the keys: the key whose kid matches the header's kid, or
 // the first key when the header has no kid. nullopt for anything malformed, any alg other than
 // "dir", any enc other than "A256CBC-HS512", or a failed tag check (compared in constant time).

@@ -1,0 +1,88 @@
+#include "crypto/aes_cbc.hpp"
+
+#include <openssl/evp.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace linkgate::crypto {
+namespace {
+
+constexpr std::size_t kKeySize = 32;
+constexpr std::size_t kBlockSize = 16;
+
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+CipherCtx new_ctx() {
+  return CipherCtx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+}
+
+const unsigned char* bytes(std::string_view s) {
+  static const unsigned char empty = 0;
+  return s.empty() ? &empty : reinterpret_cast<const unsigned char*>(s.data());
+}
+
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "linkgate: %s; aborting\n", what);
+  std::abort();
+}
+
+}  // namespace
+
+std::string aes256_cbc_encrypt(std::string_view key, std::string_view iv,
+                               std::string_view plaintext) {
+  if (key.size() != kKeySize || iv.size() != kBlockSize)
+    fail("aes256_cbc_encrypt: bad key/IV size");
+  if (plaintext.size() > static_cast<std::size_t>(INT_MAX) - kBlockSize) {
+    fail("aes256_cbc_encrypt: plaintext too large");
+  }
+  CipherCtx ctx = new_ctx();
+  if (!ctx ||
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, bytes(key), bytes(iv)) != 1) {
+    fail("AES-CBC init failed");
+  }
+  std::string out(plaintext.size() + kBlockSize, '\0');
+  auto* dst = reinterpret_cast<unsigned char*>(out.data());
+  int len = 0;
+  int total = 0;
+  if (EVP_EncryptUpdate(ctx.get(), dst, &len, bytes(plaintext),
+                        static_cast<int>(plaintext.size())) != 1) {
+    fail("AES-CBC encrypt failed");
+  }
+  total = len;
+  if (EVP_EncryptFinal_ex(ctx.get(), dst + total, &len) != 1) fail("AES-CBC encrypt failed");
+  total += len;
+  out.resize(static_cast<std::size_t>(total));
+  return out;
+}
+
+std::optional<std::string> aes256_cbc_decrypt(std::string_view key, std::string_view iv,
+                                              std::string_view ciphertext) {
+  if (key.size() != kKeySize || iv.size() != kBlockSize) return std::nullopt;
+  if (ciphertext.empty() || ciphertext.size() % kBlockSize != 0 ||
+      ciphertext.size() > static_cast<std::size_t>(INT_MAX) - kBlockSize) {
+    return std::nullopt;
+  }
+  CipherCtx ctx = new_ctx();
+  if (!ctx ||
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, bytes(key), bytes(iv)) != 1) {
+    return std::nullopt;
+  }
+  std::string out(ciphertext.size() + kBlockSize, '\0');
+  auto* dst = reinterpret_cast<unsigned char*>(out.data());
+  int len = 0;
+  int total = 0;
+  if (EVP_DecryptUpdate(ctx.get(), dst, &len, bytes(ciphertext),
+                        static_cast<int>(ciphertext.size())) != 1) {
+    return std::nullopt;
+  }
+  total = len;
+  if (EVP_DecryptFinal_ex(ctx.get(), dst + total, &len) != 1) return std::nullopt;  // bad padding
+  total += len;
+  out.resize(static_cast<std::size_t>(total));
+  return out;
+}
+
+}  // namespace linkgate::crypto
