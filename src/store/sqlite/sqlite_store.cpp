@@ -1,0 +1,284 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <utility>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/connection_pool.hpp"
+#include "store/sqlite/schema.hpp"
+
+namespace linkgate::store {
+
+namespace {
+
+using sqlite::ConnectionPool;
+using sqlite::Query;
+
+// A random RFC 4122 version 4 UUID, lowercase, from SQLite's CSPRNG (seeded from the OS).
+// `random() & 3` picks the variant nibble 8, 9, a or b.
+#define LINKGATE_SQL_UUID_V4                                                                 \
+  "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "                \
+  "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || " \
+  "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+
+#define LINKGATE_SQL_USER_COLUMNS R"(id, name, email, "emailVerified", image)"
+
+// An empty id asks the store for a fresh UUID; a given one is kept.
+constexpr const char* kCreateUser =
+    R"(INSERT INTO users (id, name, email, "emailVerified", image) )"
+    "VALUES (coalesce(nullif(?, ''), " LINKGATE_SQL_UUID_V4
+    "), ?, ?, ?, ?) "
+    "RETURNING " LINKGATE_SQL_USER_COLUMNS;
+constexpr const char* kGetUser = "SELECT " LINKGATE_SQL_USER_COLUMNS " FROM users WHERE id = ?";
+// users.email is not UNIQUE (as in Auth.js's pg schema); should duplicates exist, the oldest wins.
+constexpr const char* kGetUserByEmail =
+    "SELECT " LINKGATE_SQL_USER_COLUMNS " FROM users WHERE email = ? ORDER BY rowid LIMIT 1";
+// One statement merges and returns the row, so no read-then-write transaction is needed. Unset
+// fields bind NULL and keep the stored value (a UserUpdate cannot clear a field).
+constexpr const char* kUpdateUser =
+    R"(UPDATE users SET name = coalesce(?, name), email = coalesce(?, email), )"
+    R"("emailVerified" = coalesce(?, "emailVerified"), image = coalesce(?, image) )"
+    "WHERE id = ? RETURNING " LINKGATE_SQL_USER_COLUMNS;
+
+constexpr const char* kCreateSession =
+    R"(INSERT INTO sessions ("userId", expires, "sessionToken") VALUES (?, ?, ?))";
+constexpr const char* kGetSessionAndUser =
+    R"(SELECT s."sessionToken", s."userId", s.expires, )"
+    R"(u.id, u.name, u.email, u."emailVerified", u.image )"
+    R"(FROM sessions s JOIN users u ON u.id = s."userId" WHERE s."sessionToken" = ?)";
+constexpr const char* kUpdateSessionExpiry =
+    R"(UPDATE sessions SET expires = ? WHERE "sessionToken" = ?)";
+constexpr const char* kDeleteSession =
+    R"(DELETE FROM sessions WHERE "sessionToken" = ? RETURNING "sessionToken", "userId", expires)";
+
+constexpr const char* kCreateVerificationToken =
+    "INSERT INTO verification_token (identifier, expires, token) VALUES (?, ?, ?)";
+// A single DELETE … RETURNING: SQLite runs it under the database write lock, so of concurrent
+// callers exactly one deletes (and gets) the row and the others find nothing.
+constexpr const char* kUseVerificationToken =
+    "DELETE FROM verification_token WHERE identifier = ? AND token = ? "
+    "RETURNING identifier, expires, token";
+
+constexpr const char* kDeleteExpiredTokens = "DELETE FROM verification_token WHERE expires < ?";
+constexpr const char* kDeleteExpiredSessions = "DELETE FROM sessions WHERE expires < ?";
+
+constexpr const char* kAddOutboxMessage =
+    R"(INSERT INTO linkgate_outbox (created_at, "to", "from", subject, text, html, url, provider) )"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kListOutboxMessages =
+    R"(SELECT id, created_at, "to", "from", subject, text, html, url, provider )"
+    "FROM linkgate_outbox ORDER BY id DESC LIMIT ?";
+
+#undef LINKGATE_SQL_USER_COLUMNS
+#undef LINKGATE_SQL_UUID_V4
+
+// Reads a user from LINKGATE_SQL_USER_COLUMNS starting at column `first`.
+User read_user(const Query& row, int first) {
+  return User{
+      .id = row.text(first),
+      .name = row.optional_text(first + 1),
+      .email = row.text(first + 2),
+      .email_verified = row.optional_time(first + 3),
+      .image = row.optional_text(first + 4),
+  };
+}
+
+Session read_session(const Query& row) {
+  return Session{.session_token = row.text(0), .user_id = row.text(1), .expires = row.time(2)};
+}
+
+// Steps a statement that yields at most one row, maps that row with `read`, and runs the
+// statement to completion so that its changes are committed before the result is returned.
+template <class Read>
+auto single_row(Query& query, Read read) -> Result<std::optional<decltype(read(query))>> {
+  auto row = query.step();
+  if (!row) return row.error();
+  std::optional<decltype(read(query))> value;
+  if (*row) value = read(query);
+  if (auto done = query.run(); !done) return done.error();
+  return value;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : pool_(path) {}
+
+  ConnectionPool& pool() { return pool_; }
+
+  Result<User> create_user(const User& user) override {
+    return with_query(kCreateUser, "create_user", [&](Query& q) -> Result<User> {
+      q.bind(user.id).bind(user.name).bind(user.email).bind(user.email_verified).bind(user.image);
+      auto created = single_row(q, [](const Query& row) { return read_user(row, 0); });
+      if (!created) return created.error();
+      if (!*created) return sqlite::store_error("create_user", "the insert returned no row");
+      return std::move(**created);
+    });
+  }
+
+  Result<std::optional<User>> get_user(const std::string& id) override {
+    return with_query(kGetUser, "get_user", [&](Query& q) {
+      q.bind(id);
+      return single_row(q, [](const Query& row) { return read_user(row, 0); });
+    });
+  }
+
+  Result<std::optional<User>> get_user_by_email(const std::string& email) override {
+    return with_query(kGetUserByEmail, "get_user_by_email", [&](Query& q) {
+      q.bind(email);
+      return single_row(q, [](const Query& row) { return read_user(row, 0); });
+    });
+  }
+
+  Result<User> update_user(const UserUpdate& update) override {
+    return with_query(kUpdateUser, "update_user", [&](Query& q) -> Result<User> {
+      q.bind(update.name).bind(update.email).bind(update.email_verified).bind(update.image);
+      q.bind(update.id);
+      auto updated = single_row(q, [](const Query& row) { return read_user(row, 0); });
+      if (!updated) return updated.error();
+      if (!*updated) return Error{"not_found", "sqlite: update_user: no user has this id"};
+      return std::move(**updated);
+    });
+  }
+
+  Result<Session> create_session(const Session& session) override {
+    return with_query(kCreateSession, "create_session", [&](Query& q) -> Result<Session> {
+      auto done = q.bind(session.user_id).bind(session.expires).bind(session.session_token).run();
+      if (!done) return done.error();
+      return session;
+    });
+  }
+
+  Result<std::optional<SessionAndUser>> get_session_and_user(
+      const std::string& session_token) override {
+    return with_query(kGetSessionAndUser, "get_session_and_user", [&](Query& q) {
+      q.bind(session_token);
+      return single_row(q, [](const Query& row) {
+        return SessionAndUser{.session = read_session(row), .user = read_user(row, 3)};
+      });
+    });
+  }
+
+  Result<void> update_session_expiry(const std::string& session_token, TimePoint expires) override {
+    return with_query(kUpdateSessionExpiry, "update_session_expiry", [&](Query& q) -> Result<void> {
+      // An unknown token is not an error, like Auth.js's updateSession.
+      auto done = q.bind(expires).bind(session_token).run();
+      if (!done) return done.error();
+      return {};
+    });
+  }
+
+  Result<std::optional<Session>> delete_session(const std::string& session_token) override {
+    return with_query(kDeleteSession, "delete_session", [&](Query& q) {
+      q.bind(session_token);
+      return single_row(q, read_session);
+    });
+  }
+
+  Result<void> create_verification_token(const VerificationToken& token) override {
+    return with_query(
+        kCreateVerificationToken, "create_verification_token", [&](Query& q) -> Result<void> {
+          auto done = q.bind(token.identifier).bind(token.expires).bind(token.token).run();
+          if (!done) return done.error();
+          return {};
+        });
+  }
+
+  Result<std::optional<VerificationToken>> use_verification_token(
+      const std::string& identifier, const std::string& token_hash) override {
+    return with_query(kUseVerificationToken, "use_verification_token", [&](Query& q) {
+      q.bind(identifier).bind(token_hash);
+      return single_row(q, [](const Query& row) {
+        return VerificationToken{
+            .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
+      });
+    });
+  }
+
+  Result<SweepCounts> delete_expired(TimePoint now) override {
+    constexpr std::string_view kOperation = "delete_expired";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    // One transaction: one commit for both sweeps.
+    auto transaction = sqlite::Transaction::begin(**connection, kOperation);
+    if (!transaction) return transaction.error();
+    SweepCounts counts;
+    for (auto [sql, count] : {std::pair{kDeleteExpiredTokens, &counts.verification_tokens},
+                              std::pair{kDeleteExpiredSessions, &counts.sessions}}) {
+      auto q = (*connection)->query(sql, kOperation);
+      if (!q) return q.error();
+      auto deleted = q->bind(now).run();
+      if (!deleted) return deleted.error();
+      *count = *deleted;
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return counts;
+  }
+
+  Result<std::int64_t> add_outbox_message(const OutboxMessage& message) override {
+    return with_query(
+        kAddOutboxMessage, "add_outbox_message", [&](Query& q) -> Result<std::int64_t> {
+          q.bind(message.created_at).bind(message.to).bind(message.from).bind(message.subject);
+          q.bind(message.text).bind(message.html).bind(message.url).bind(message.provider);
+          auto id = single_row(q, [](const Query& row) { return row.integer(0); });
+          if (!id) return id.error();
+          if (!*id) return sqlite::store_error("add_outbox_message", "the insert returned no row");
+          return **id;
+        });
+  }
+
+  Result<std::vector<OutboxMessage>> list_outbox_messages(int limit) override {
+    if (limit <= 0) return std::vector<OutboxMessage>{};
+    return with_query(kListOutboxMessages, "list_outbox_messages",
+                      [&](Query& q) -> Result<std::vector<OutboxMessage>> {
+                        q.bind(std::int64_t{limit});
+                        std::vector<OutboxMessage> messages;
+                        for (;;) {
+                          auto row = q.step();
+                          if (!row) return row.error();
+                          if (!*row) break;
+                          messages.push_back(OutboxMessage{.id = q.integer(0),
+                                                           .created_at = q.time(1),
+                                                           .to = q.text(2),
+                                                           .from = q.text(3),
+                                                           .subject = q.text(4),
+                                                           .text = q.text(5),
+                                                           .html = q.text(6),
+                                                           .url = q.text(7),
+                                                           .provider = q.text(8)});
+                        }
+                        return messages;
+                      });
+  }
+
+ private:
+  // Runs `body` on a Query for `sql`, on a connection of this caller's own.
+  template <class Body>
+  auto with_query(const char* sql, std::string_view operation, Body body)
+      -> decltype(body(std::declval<Query&>())) {
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    auto q = (*connection)->query(sql, operation);
+    if (!q) return q.error();
+    return body(*q);
+  }
+
+  ConnectionPool pool_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path) {
+  // Every connection of the pool opens the same file; an in-memory database would be a different,
+  // empty one per connection (and cannot use WAL).
+  if (path.empty() || path == ":memory:" || path.starts_with("file::memory:")) {
+    return Error{"invalid_input", "sqlite: the database must be a file path, not in-memory"};
+  }
+  auto store = std::make_shared<SqliteStore>(path);
+  {
+    auto connection = store->pool().acquire();
+    if (!connection) return connection.error();
+    if (auto ok = sqlite::apply_schema(**connection); !ok) return ok.error();
+  }
+  return std::shared_ptr<Store>(std::move(store));
+}
+
+}  // namespace linkgate::store
