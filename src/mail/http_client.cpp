@@ -1,0 +1,129 @@
+#include "mail/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <string_view>
+
+namespace linkgate::mail {
+
+namespace {
+
+// curl_global_init is not thread-safe and must run before any easy handle exists; call_once
+// makes the first caller do it for everyone. It is never cleaned up: the process may still be
+// sending mail from other threads when static destructors run.
+bool init_curl_once() {
+  static std::once_flag once;
+  static CURLcode status = CURLE_OK;
+  std::call_once(once, [] { status = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return status == CURLE_OK;
+}
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+struct Sink {
+  std::string* body;
+  std::size_t limit;
+};
+
+std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const std::size_t n = size * count;
+  if (sink->body->size() < sink->limit) {
+    sink->body->append(data, std::min(n, sink->limit - sink->body->size()));
+  }
+  // Consume everything so that a long answer is cut, not reported as a write error.
+  return n;
+}
+
+bool has_control_breaks(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+bool starts_with_http_scheme(std::string_view url) {
+  auto lower_prefix = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    }
+    return true;
+  };
+  return lower_prefix("http://") || lower_prefix("https://");
+}
+
+Error unavailable(std::string message) {
+  return Error{"unavailable", std::move(message)};
+}
+
+}  // namespace
+
+Result<HttpResponse> http_post(const HttpPost& request) {
+  if (!starts_with_http_scheme(request.url) || has_control_breaks(request.url)) {
+    return Error{"invalid_input", "http: the URL must be http:// or https://"};
+  }
+  if (!init_curl_once()) return unavailable("http: curl_global_init failed");
+
+  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  if (!easy) return unavailable("http: curl_easy_init failed");
+
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  for (const auto& [name, value] : request.headers) {
+    // A CR or LF in a header would let a configured value inject more headers; such a value
+    // is a configuration error, reported without echoing it (it may be a key).
+    if (name.empty() || has_control_breaks(name) || has_control_breaks(value)) {
+      return Error{"invalid_input", "http: header '" +
+                                        (has_control_breaks(name) ? std::string("?") : name) +
+                                        "' contains a line break"};
+    }
+    const std::string line = name + ": " + value;
+    curl_slist* next = curl_slist_append(headers.get(), line.c_str());
+    if (next == nullptr) return unavailable("http: out of memory building headers");
+    headers.release();
+    headers.reset(next);
+  }
+  // curl adds "Expect: 100-continue" to large POSTs; providers do not need the extra round trip.
+  {
+    curl_slist* next = curl_slist_append(headers.get(), "Expect:");
+    if (next == nullptr) return unavailable("http: out of memory building headers");
+    headers.release();
+    headers.reset(next);
+  }
+
+  HttpResponse response;
+  Sink sink{&response.body, request.max_response_bytes};
+  char error_text[CURL_ERROR_SIZE] = {0};
+  CURL* h = easy.get();
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "linkgate");
+
+  const CURLcode code = curl_easy_perform(h);
+  if (code != CURLE_OK) {
+    std::string text = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+    return unavailable("http: " + text);
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace linkgate::mail

@@ -1,0 +1,115 @@
+// The libcurl POST client, against a real local HTTP server.
+#include "mail/http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "support/fake_http_server.hpp"
+
+namespace linkgate::mail {
+namespace {
+
+using linkgate::testing::FakeHttpServer;
+using linkgate::testing::FakeResponse;
+using linkgate::testing::RecordedRequest;
+using namespace std::chrono_literals;
+
+HttpPost post_to(const std::string& url, const std::string& body = "") {
+  HttpPost post;
+  post.url = url;
+  post.body = body;
+  return post;
+}
+
+TEST(HttpClient, PostsHeadersAndBodyAndReturnsStatusAndBody) {
+  FakeHttpServer server([](const RecordedRequest&) {
+    return FakeResponse{201, "application/json", R"({"created":true})", {}};
+  });
+  HttpPost post;
+  post.url = server.base_url() + "/v1/things?x=1";
+  post.headers = {{"Content-Type", "application/json"}, {"X-Custom", "value 1"}};
+  post.body = R"({"a":"b"})";
+  const auto response = http_post(post);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(response->body, R"({"created":true})");
+
+  ASSERT_EQ(server.request_count(), 1u);
+  const auto request = server.requests()[0];
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/v1/things?x=1");
+  EXPECT_EQ(request.header("content-type"), "application/json");
+  EXPECT_EQ(request.header("X-Custom"), "value 1");
+  EXPECT_EQ(request.header_count("Content-Type"), 1u);
+  EXPECT_FALSE(request.header("Expect").has_value());
+  EXPECT_EQ(request.body, R"({"a":"b"})");
+}
+
+TEST(HttpClient, ReturnsErrorStatusesAsValues) {
+  FakeHttpServer server([](const RecordedRequest&) {
+    return FakeResponse{503, "text/plain", "down for maintenance", {}};
+  });
+  const auto response = http_post(post_to(server.base_url() + "/"));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->body, "down for maintenance");
+}
+
+TEST(HttpClient, CutsLongAnswers) {
+  FakeHttpServer server([](const RecordedRequest&) {
+    return FakeResponse{200, "text/plain", std::string(100000, 'x'), {}};
+  });
+  HttpPost post = post_to(server.base_url() + "/");
+  post.max_response_bytes = 1000;
+  const auto response = http_post(post);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->body.size(), 1000u);
+}
+
+TEST(HttpClient, RefusedConnectionIsAnUnavailableError) {
+  FakeHttpServer server;
+  const std::string url = server.base_url() + "/email";
+  server.stop();
+  const auto response = http_post(post_to(url));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, "unavailable");
+  EXPECT_NE(response.error().message.find("http: "), std::string::npos);
+}
+
+TEST(HttpClient, AServerThatNeverAnswersTimesOutWithinTheTotalTimeout) {
+  FakeHttpServer server;
+  server.set_never_answer(true);
+  HttpPost post = post_to(server.base_url() + "/email", "{}");
+  post.total_timeout = 300ms;
+  const auto start = std::chrono::steady_clock::now();
+  const auto response = http_post(post);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, "unavailable");
+  EXPECT_GE(elapsed, 250ms);
+  EXPECT_LT(elapsed, 2s);
+  EXPECT_EQ(server.request_count(), 1u);  // the request was read, never answered
+}
+
+TEST(HttpClient, RejectsHeaderValuesWithLineBreaksWithoutEchoingThem) {
+  FakeHttpServer server;
+  HttpPost post = post_to(server.base_url() + "/");
+  post.headers = {{"X-Postmark-Server-Token", "secret\r\nX-Injected: 1"}};
+  const auto response = http_post(post);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, "invalid_input");
+  EXPECT_EQ(response.error().message.find("secret"), std::string::npos);
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST(HttpClient, RejectsNonHttpUrls) {
+  for (const std::string url : {"file:///etc/passwd", "ftp://example.com/", "gopher://x", ""}) {
+    const auto response = http_post(post_to(url));
+    ASSERT_FALSE(response.ok()) << url;
+    EXPECT_EQ(response.error().kind, "invalid_input") << url;
+  }
+}
+
+}  // namespace
+}  // namespace linkgate::mail
