@@ -203,8 +203,9 @@ Auth::Auth(AuthConfig config, std::shared_ptr<Store> store) : impl_(std::make_un
     auto parsed = boost::urls::parse_absolute_uri(s.config.url);
     if (parsed && (parsed->scheme() == "http" || parsed->scheme() == "https") &&
         parsed->has_authority() && !parsed->host().empty()) {
-      std::string origin = std::string(parsed->scheme()) + "://" + std::string(parsed->host());
-      if (parsed->has_port()) origin += ":" + std::string(parsed->port());
+      std::string origin(parsed->scheme());
+      origin.append("://").append(parsed->host());
+      if (parsed->has_port()) origin.append(":").append(parsed->port());
       s.fixed_origin = origin;
       std::string path = std::string(parsed->path());
       while (!path.empty() && path.back() == '/') path.pop_back();

@@ -90,11 +90,13 @@ struct HttpServer::Impl {
   asio::awaitable<Response> respond(Request request) {
     if (request.path == "/healthz" || auth.is_pure(request)) co_return route(request);
     // Off the loop: the store and the mailers may block.
-    co_return co_await asio::co_spawn(
-        workers,
-        [this, r = std::move(request)]() -> asio::awaitable<Response> { co_return route(r); },
-        asio::use_awaitable);
+    co_return co_await asio::co_spawn(workers, route_on_worker(std::move(request)),
+                                      asio::use_awaitable);
   }
+
+  // A named coroutine rather than a capturing lambda: g++ 12 mishandles lambda captures that
+  // co_spawn moves into its frame.
+  asio::awaitable<Response> route_on_worker(Request request) { co_return route(request); }
 
   asio::awaitable<void> session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));

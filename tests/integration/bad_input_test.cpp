@@ -49,8 +49,8 @@ TEST_F(BadInput, UnknownProviderIsAConfigurationError) {
 TEST_F(BadInput, GarbageCookiesGiveANullSession) {
   TestClient c = server.client();
   c.use_cookie_jar = false;
-  for (std::string cookie :
-       {"authjs.session-token=garbage", "authjs.session-token=%%%; authjs.csrf-token=%",
+  for (const std::string& cookie : std::vector<std::string>{
+           "authjs.session-token=garbage", "authjs.session-token=%%%; authjs.csrf-token=%",
         "authjs.session-token.0=a; authjs.session-token.1=b; authjs.session-token.x=c",
         std::string("authjs.session-token=") + std::string(3000, 'x'), ";;;=;=;", "\x01\x02"}) {
     auto res = c.get("/api/auth/session", {{"Cookie", cookie}});

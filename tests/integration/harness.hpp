@@ -18,7 +18,10 @@ namespace linkgate::testing {
 // A linkgate server on a fresh SQLite file in its own temporary directory.
 class RunningServer {
  public:
-  explicit RunningServer(std::map<std::string, std::string> env = {}) {
+  RunningServer() : RunningServer(std::map<std::string, std::string>{}) {}
+  RunningServer(std::initializer_list<std::pair<const std::string, std::string>> env)
+      : RunningServer(std::map<std::string, std::string>(env)) {}
+  explicit RunningServer(std::map<std::string, std::string> env) {
     dir_ = make_temp_dir();
     db_path_ = dir_ + "/linkgate.db";
     env.try_emplace("DATABASE_URL", "sqlite://" + db_path_);
