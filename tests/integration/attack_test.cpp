@@ -64,8 +64,7 @@ TEST_F(Attacks, TamperedTokenIsRejectedAndTheRealOneStillWorks) {
   TestClient attacker = server.client();
   EXPECT_EQ(attacker.get(tampered).header("location"), error_url("Verification"));
   // Missing token: Auth.js answers Configuration.
-  EXPECT_EQ(attacker.get("/api/auth/callback/outbox?email=tamper%40example.com")
-                .header("location"),
+  EXPECT_EQ(attacker.get("/api/auth/callback/outbox?email=tamper%40example.com").header("location"),
             error_url("Configuration"));
   // The right token for another identifier never matches (attack-cases.md #5).
   std::string other = link.substr(0, link.find("&email=")) + "&email=victim%40example.com";
@@ -135,9 +134,9 @@ TEST_F(Attacks, ForeignCallbackUrlFallsBackToTheOrigin) {
   for (std::string evil : {"https://evil.com", "//evil.com", "/\\evil.com", "http://[",
                            "javascript:alert(1)", "https://127.0.0.1.evil.com/"}) {
     TestClient browser = server.client();
-    ASSERT_EQ(request_link(browser, "outbox", "redirect@example.com", {{"callbackUrl", evil}})
-                  .status,
-              302);
+    ASSERT_EQ(
+        request_link(browser, "outbox", "redirect@example.com", {{"callbackUrl", evil}}).status,
+        302);
     std::string link = newest_link(browser);
     EXPECT_EQ(query_param(link, "callbackUrl"), server.origin()) << evil;
     auto callback = browser.get(local_target(link, server.origin()));
@@ -148,8 +147,7 @@ TEST_F(Attacks, ForeignCallbackUrlFallsBackToTheOrigin) {
   }
   // A same-origin path is kept.
   TestClient browser = server.client();
-  ASSERT_EQ(request_link(browser, "outbox", "ok@example.com", {{"callbackUrl", "/account"}})
-                .status,
+  ASSERT_EQ(request_link(browser, "outbox", "ok@example.com", {{"callbackUrl", "/account"}}).status,
             302);
   auto callback = browser.get(local_target(newest_link(browser), server.origin()));
   EXPECT_EQ(callback.header("location"), server.origin() + "/account");
@@ -164,7 +162,7 @@ TEST_F(Attacks, AddressesAreNormalizedOrRejected) {
   const Case cases[] = {
       {"UPPER@EXAMPLE.COM", "upper@example.com"},
       {"first@example.com,evil.com", "first@example.com"},  // domain cut at ',' (§3.4)
-      {"attacker@attacker.com,victim@victim.com", ""},  // two '@': rejected, as Auth.js does
+      {"attacker@attacker.com,victim@victim.com", ""},      // two '@': rejected, as Auth.js does
       {"\"e@attacker.com\"@victim.com", ""},
       {"attacker@evil.com\xEF\xBC\xA0victim.company.com", ""},  // fullwidth @ (U+FF20)
       {"foo@evil.com@example.com", ""},

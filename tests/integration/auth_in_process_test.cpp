@@ -32,7 +32,8 @@ class Browser {
     r.headers.push_back({"Host", host_});
     if (!content_type.empty()) r.headers.push_back({"Content-Type", content_type});
     std::string cookie_header;
-    for (const auto& [n, v] : cookies) cookie_header += (cookie_header.empty() ? "" : "; ") + n + "=" + v;
+    for (const auto& [n, v] : cookies)
+      cookie_header += (cookie_header.empty() ? "" : "; ") + n + "=" + v;
     if (!cookie_header.empty()) r.headers.push_back({"Cookie", cookie_header});
     r.body = std::move(body);
     r.remote_address = "127.0.0.1";
@@ -100,7 +101,8 @@ class InProcess : public ::testing::Test {
     EmailProvider provider;
     provider.id = "custom";
     provider.name = "Custom";
-    provider.send_verification_request = [this](const VerificationRequest& request) -> Result<void> {
+    provider.send_verification_request =
+        [this](const VerificationRequest& request) -> Result<void> {
       std::lock_guard lock(mutex_);
       sent_.push_back(request);
       return {};
@@ -142,8 +144,10 @@ TEST_F(InProcess, SendVerificationRequestHookGetsTheAuthjsParameters) {
   EXPECT_EQ(request.token.size(), 64u);
   EXPECT_EQ(request.theme.brand_color, "#ff0000");
   EXPECT_EQ(request.expires, now_ + std::chrono::hours(24));
-  EXPECT_EQ(request.url, "http://app.test/api/auth/callback/custom?callbackUrl=http%3A%2F%2Fapp.test"
-                         "&token=" + request.token + "&email=hook%40example.com");
+  EXPECT_EQ(request.url,
+            "http://app.test/api/auth/callback/custom?callbackUrl=http%3A%2F%2Fapp.test"
+            "&token=" +
+                request.token + "&email=hook%40example.com");
 }
 
 TEST_F(InProcess, GenerateTokenAndNormalizeIdentifierHooksReplaceTheDefaults) {
@@ -181,8 +185,8 @@ TEST_F(InProcess, FailingSendDeletesTheStoredTokenAndSaysEmailSignin) {
   EXPECT_EQ(res.header("Location").value_or(""),
             "http://app.test/api/auth/signin?error=EmailSignin");
   EXPECT_TRUE(set_cookie_names(res).empty());
-  auto callback = browser.send("GET", "/api/auth/callback/custom?token=" + leaked_token +
-                                          "&email=down%40example.com");
+  auto callback = browser.send(
+      "GET", "/api/auth/callback/custom?token=" + leaked_token + "&email=down%40example.com");
   EXPECT_EQ(callback.header("Location").value_or(""),
             "http://app.test/api/auth/error?error=Verification");
 }
@@ -300,9 +304,9 @@ TEST_F(InProcess, RotatedSecretsStillAcceptOldTokensSessionsAndCsrf) {
   b3.cookies = old_browser.cookies;
   std::string old_csrf = b3.cookies["authjs.csrf-token"];
   std::string token = old_csrf.substr(0, old_csrf.find("%7C"));
-  auto res = b3.send("POST", "/api/auth/signin/custom",
-                     "csrfToken=" + token + "&email=r3%40example.com",
-                     "application/x-www-form-urlencoded");
+  auto res =
+      b3.send("POST", "/api/auth/signin/custom", "csrfToken=" + token + "&email=r3%40example.com",
+              "application/x-www-form-urlencoded");
   EXPECT_EQ(res.header("Location").value_or(""),
             "http://app.test/api/auth/verify-request?provider=custom&type=email");
 
@@ -322,8 +326,7 @@ TEST_F(InProcess, MisconfigurationFailsClosed) {
   Browser b1(a1);
   auto res = b1.send("GET", "/api/auth/session");
   EXPECT_EQ(res.status, 500);
-  EXPECT_NE(res.body.find("There was a problem with the server configuration."),
-            std::string::npos);
+  EXPECT_NE(res.body.find("There was a problem with the server configuration."), std::string::npos);
   EXPECT_EQ(b1.send("GET", "/api/auth/signin").status, 500);
 
   AuthConfig untrusted = make_config();

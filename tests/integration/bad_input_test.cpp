@@ -21,8 +21,8 @@ class BadInput : public ::testing::Test {
 
 TEST_F(BadInput, UnknownActionsAndMethodsAre400) {
   TestClient c = server.client();
-  for (std::string path : {"/api/auth/nope", "/api/auth/signin/a/b", "/api/auth/csrf/x",
-                           "/api/auth/", "/api/auth"}) {
+  for (std::string path :
+       {"/api/auth/nope", "/api/auth/signin/a/b", "/api/auth/csrf/x", "/api/auth/", "/api/auth"}) {
     auto res = c.get(path);
     EXPECT_EQ(res.status, 400) << path;
     EXPECT_EQ(res.body, "\"Bad request.\"") << path;
@@ -51,12 +51,16 @@ TEST_F(BadInput, GarbageCookiesGiveANullSession) {
   c.use_cookie_jar = false;
   for (const std::string& cookie : std::vector<std::string>{
            "authjs.session-token=garbage", "authjs.session-token=%%%; authjs.csrf-token=%",
-        "authjs.session-token.0=a; authjs.session-token.1=b; authjs.session-token.x=c",
-        std::string("authjs.session-token=") + std::string(3000, 'x'), ";;;=;=;", "\x01\x02"}) {
+           "authjs.session-token.0=a; authjs.session-token.1=b; authjs.session-token.x=c",
+           std::string("authjs.session-token=") + std::string(3000, 'x'), ";;;=;=;"}) {
     auto res = c.get("/api/auth/session", {{"Cookie", cookie}});
     EXPECT_EQ(res.status, 200) << cookie;
     EXPECT_EQ(res.body, "null") << cookie;
   }
+  // Control characters in a header are malformed HTTP: 400 before any routing.
+  auto control = c.get("/api/auth/session", {{"Cookie", "authjs.session-token=\x01\x02"}});
+  EXPECT_EQ(control.status, 400);
+  EXPECT_EQ(control.body, "\"Bad request.\"");
 }
 
 TEST_F(BadInput, TamperedJwtIsNull) {
@@ -96,8 +100,8 @@ TEST_F(BadInput, MalformedJsonIs400) {
   auto res = c.post_json("/api/auth/signin/outbox", "{\"csrfToken\": \"" + csrf + "\", ");
   EXPECT_EQ(res.status, 400);
   // Valid JSON of the wrong shape is not a crash either: no email → EmailSignin.
-  auto shape = c.post_json("/api/auth/signin/outbox",
-                           "{\"csrfToken\":\"" + csrf + "\",\"email\":[1,2,3]}");
+  auto shape =
+      c.post_json("/api/auth/signin/outbox", "{\"csrfToken\":\"" + csrf + "\",\"email\":[1,2,3]}");
   EXPECT_EQ(shape.header("location"), server.origin() + "/api/auth/signin?error=EmailSignin");
 }
 
@@ -112,11 +116,12 @@ TEST_F(BadInput, InvalidUtf8AndControlCharactersAreHandled) {
 }
 
 TEST_F(BadInput, MalformedHttpGets400AndTheServerKeepsServing) {
-  std::string reply = raw_exchange(server.process().host(), server.process().port(),
-                                   "GARBAGE\r\n\r\n");
+  std::string reply =
+      raw_exchange(server.process().host(), server.process().port(), "GARBAGE\r\n\r\n");
   EXPECT_NE(reply.find("400"), std::string::npos) << reply;
-  std::string header_bomb = "GET /api/auth/session HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                            std::string(200 * 1024, 'a') + "\r\n\r\n";
+  std::string header_bomb =
+      "GET /api/auth/session HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200 * 1024, 'a') +
+      "\r\n\r\n";
   reply = raw_exchange(server.process().host(), server.process().port(), header_bomb);
   EXPECT_NE(reply.find("400"), std::string::npos);
 }
@@ -125,8 +130,7 @@ TEST_F(BadInput, BadHostHeaderFailsClosed) {
   TestClient c = server.client();
   auto res = c.get("/api/auth/csrf", {{"Host", "evil.com/<x>"}});
   EXPECT_EQ(res.status, 500);
-  EXPECT_NE(res.body.find("There was a problem with the server configuration."),
-            std::string::npos);
+  EXPECT_NE(res.body.find("There was a problem with the server configuration."), std::string::npos);
 }
 
 }  // namespace

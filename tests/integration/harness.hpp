@@ -2,8 +2,8 @@
 // sign-in steps a person takes.
 #pragma once
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <map>
 #include <memory>
@@ -47,9 +47,9 @@ inline std::string local_target(const std::string& url, const std::string& origi
 }
 
 // POSTs the sign-in form for `email` with a valid CSRF pair (as a browser would).
-inline HttpResponse request_link(TestClient& client, const std::string& provider,
-                                 const std::string& email,
-                                 const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+inline HttpResponse request_link(
+    TestClient& client, const std::string& provider, const std::string& email,
+    const std::vector<std::pair<std::string, std::string>>& extra = {}) {
   std::string csrf = client.csrf_token();
   std::vector<std::pair<std::string, std::string>> fields{{"csrfToken", csrf}, {"email", email}};
   for (const auto& f : extra) fields.push_back(f);

@@ -29,8 +29,8 @@ TEST_P(OutboxFlow, SignInReadSessionSignOut) {
 
   auto message = newest_outbox_message(browser);
   EXPECT_EQ(json::value_to<std::string>(message["to"]), "jane.doe@example.com");
-  EXPECT_EQ(json::value_to<std::string>(message["subject"]), "Sign in to 127.0.0.1:" +
-                                                                std::to_string(server.process().port()));
+  EXPECT_EQ(json::value_to<std::string>(message["subject"]),
+            "Sign in to 127.0.0.1:" + std::to_string(server.process().port()));
   const std::string link = json::value_to<std::string>(message["url"]);
   // The link format of §3.3: callbackUrl, token, email in that order.
   EXPECT_EQ(link.find(server.origin() + "/api/auth/callback/outbox?callbackUrl="), 0u) << link;

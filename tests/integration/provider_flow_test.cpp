@@ -78,8 +78,8 @@ TEST_P(ProviderFlow, ProviderErrorsRedirectToEmailSignin) {
   ProviderCase p = provider();
   for (int status : {422, 500}) {
     auto fake = p.make_fake();
-    RunningServer server({{p.key_env, p.key}, {p.url_env, fake->base_url()},
-                          {"AUTH_SESSION_STRATEGY", strategy()}});
+    RunningServer server(
+        {{p.key_env, p.key}, {p.url_env, fake->base_url()}, {"AUTH_SESSION_STRATEGY", strategy()}});
     ASSERT_FALSE(server.process().failed()) << server.process().logs();
     TestClient browser = server.client();
     fake->fail_next(status, 100);
@@ -109,12 +109,13 @@ TEST_P(ProviderFlow, WrongApiKeyIsAnEmailSigninError) {
   EXPECT_EQ(server.process().logs().find("not-the-right-key"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    ProvidersAndStrategies, ProviderFlow,
-    ::testing::Combine(::testing::Values(0, 1), ::testing::Values("database", "jwt")),
-    [](const auto& info) {
-      return provider_cases()[std::get<0>(info.param)].id + "_" + std::get<1>(info.param);
-    });
+INSTANTIATE_TEST_SUITE_P(ProvidersAndStrategies, ProviderFlow,
+                         ::testing::Combine(::testing::Values(0, 1),
+                                            ::testing::Values("database", "jwt")),
+                         [](const auto& info) {
+                           return provider_cases()[std::get<0>(info.param)].id + "_" +
+                                  std::get<1>(info.param);
+                         });
 
 TEST(ProviderFlow, SeveralProvidersEachGetTheirOwnForm) {
   FakePostmark postmark("pm");

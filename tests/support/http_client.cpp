@@ -75,8 +75,9 @@ HttpResponse TestClient::post_form(
   return request("POST", target, body, all);
 }
 
-HttpResponse TestClient::post_json(const std::string& target, const std::string& json,
-                                   const std::vector<std::pair<std::string, std::string>>& headers) {
+HttpResponse TestClient::post_json(
+    const std::string& target, const std::string& json,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
   auto all = headers;
   all.emplace_back("Content-Type", "application/json");
   return request("POST", target, json, all);
@@ -92,12 +93,14 @@ HttpResponse TestClient::request(const std::string& method, const std::string& t
   stream.connect(resolver.resolve(host_, std::to_string(port_)));
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   if (req.method() == http::verb::unknown) req.method_string(method);
-  req.set(http::field::host, host_ + ":" + std::to_string(port_));
   bool has_cookie_header = false;
+  bool has_host_header = false;
   for (const auto& [n, v] : headers) {
     req.insert(n, v);
     if (iequals(n, "cookie")) has_cookie_header = true;
+    if (iequals(n, "host")) has_host_header = true;
   }
+  if (!has_host_header) req.set(http::field::host, host_ + ":" + std::to_string(port_));
   if (use_cookie_jar && !has_cookie_header && !cookies.empty()) {
     std::string header;
     for (const auto& [n, v] : cookies) {
@@ -118,7 +121,8 @@ HttpResponse TestClient::request(const std::string& method, const std::string& t
   auto& res = parser.get();
   HttpResponse out;
   out.status = static_cast<int>(res.result_int());
-  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : res)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = res.body();
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);

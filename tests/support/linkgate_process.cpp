@@ -19,8 +19,8 @@ namespace linkgate::testing {
 LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::string working_dir)
     : working_dir_(working_dir.empty() ? make_temp_dir() : std::move(working_dir)) {
   const std::string binary = linkgate_binary();
-  log_path_ = working_dir_ + "/linkgate-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) +
-              ".log";
+  log_path_ =
+      working_dir_ + "/linkgate-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".log";
   env.try_emplace("PORT", "0");
   env.try_emplace("HOST", "127.0.0.1");
   env.try_emplace("LINKGATE_IO_THREADS", "2");
@@ -75,7 +75,9 @@ LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::st
   stdout_fd_ = out_pipe[0];
 }
 
-LinkgateProcess::~LinkgateProcess() { stop(); }
+LinkgateProcess::~LinkgateProcess() {
+  stop();
+}
 
 std::string LinkgateProcess::logs() const {
   std::ifstream in(log_path_);

@@ -3,9 +3,9 @@
 // and a wait for the "listening on" line that tells the port.
 #pragma once
 
+#include <sys/types.h>
 #include <map>
 #include <string>
-#include <sys/types.h>
 
 namespace linkgate::testing {
 
@@ -13,8 +13,7 @@ class LinkgateProcess {
  public:
   // Starts `linkgate serve` and waits up to 20 s until it listens. On failure, failed() is true
   // and logs() says why.
-  explicit LinkgateProcess(std::map<std::string, std::string> env,
-                           std::string working_dir = "");
+  explicit LinkgateProcess(std::map<std::string, std::string> env, std::string working_dir = "");
   ~LinkgateProcess();
   LinkgateProcess(const LinkgateProcess&) = delete;
   LinkgateProcess& operator=(const LinkgateProcess&) = delete;

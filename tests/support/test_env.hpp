@@ -5,7 +5,7 @@
 
 namespace linkgate::testing {
 
-// Path of the built linkgate binary ($LINKGATE_BINARY). Fails the test when unset.
+// Path of the built linkgate binary: $LINKGATE_BINARY, else the one this build made.
 std::string linkgate_binary();
 // A fresh, empty temporary directory, removed at process exit.
 std::string make_temp_dir();
