@@ -10,6 +10,8 @@ DEB_PACKAGES := g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libboost-url1.81-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libicu-dev \
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
+# The PostgreSQL server that the tests run as a private cluster (tests/pg/start_cluster.sh).
+DEB_PACKAGES += postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
