@@ -13,14 +13,21 @@ DEB_PACKAGES := g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
 # The PostgreSQL server that the tests run as a private cluster (tests/pg/start_cluster.sh).
 DEB_PACKAGES += postgresql
 
+# The Auth.js interop test (tests/interop/authjs) runs node with the @auth/core that
+# package-lock.json pins. Debian's nodejs/npm are installed only when the `node`/`npm` commands
+# are missing: a machine may already have Node from elsewhere (e.g. NodeSource's nodejs, which
+# bundles npm and conflicts with Debian's npm package), so these are not in DEB_PACKAGES.
+INTEROP_DIR := tests/interop/authjs
+NODE_DEB_PACKAGES := nodejs npm
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-sanitize format clean
+.PHONY: all deps node-deps interop-deps build run test test-sanitize format clean
 
 all: build
 
 # Installs only what is missing, so a second run costs a dpkg query.
-deps:
+deps: node-deps
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
@@ -30,6 +37,25 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Installs Debian's nodejs and npm only if `node` or `npm` is not on PATH.
+node-deps:
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  echo "node or npm not found; installing Debian packages: $(NODE_DEB_PACKAGES)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $(NODE_DEB_PACKAGES); \
+	fi
+
+# node_modules for the interop test, exactly as package-lock.json pins them; reinstalled when
+# the lock file or package.json is newer than the last install (npm ci writes the hidden
+# node_modules/.package-lock.json).
+interop-deps: $(INTEROP_DIR)/node_modules/.package-lock.json
+
+$(INTEROP_DIR)/node_modules/.package-lock.json: $(INTEROP_DIR)/package-lock.json \
+    $(INTEROP_DIR)/package.json | node-deps
+	cd $(INTEROP_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -37,10 +63,10 @@ build: deps
 run: build
 	PORT=$(PORT) ./$(BUILD_DIR)/linkgate serve
 
-test: build
+test: build interop-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
-test-sanitize: deps
+test-sanitize: deps interop-deps
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKGATE_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \

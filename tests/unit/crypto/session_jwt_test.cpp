@@ -5,7 +5,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <iostream>
 #include <string>
 
 #include "core/jwe.hpp"
@@ -155,15 +154,6 @@ TEST(SessionJwt, DecodesTokenMintedByAuthjsAuthjs5) {
   // Rotation applies to foreign tokens too; a wrong secret fails.
   EXPECT_TRUE(SessionJwtCodec({"newer", "secret"}, kCookie).decode(kAuthjsToken, now));
   EXPECT_FALSE(SessionJwtCodec({"wrong"}, kCookie).decode(kAuthjsToken, now));
-}
-
-// Prints a token made by our encoder for the reverse interop check with Auth.js's decode:
-//   unit_crypto --gtest_also_run_disabled_tests --gtest_filter='*PrintTokenForAuthjs*'
-//   node decode.mjs '<token>'   (see the report of the session-JWT change)
-TEST(SessionJwt, DISABLED_PrintTokenForAuthjsInterop) {
-  const SessionJwtCodec codec({"secret"}, kCookie);
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
-  std::cout << codec.encode(jane(), now, std::chrono::hours(24 * 30)) << "\n";
 }
 
 }  // namespace

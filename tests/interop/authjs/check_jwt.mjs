@@ -1,0 +1,121 @@
+// Auth.js side of the session-JWT interop test (tests/interop/authjs_interop_test.cpp).
+//
+// Usage: node check_jwt.mjs REQUEST.json
+//
+// REQUEST.json:
+//   {
+//     "decode": [ { "name": str, "token": str, "secret": str | [str], "salt": str,
+//                   "expect": {claims} | null } ],
+//     "encode": [ { "name": str, "secret": str | [str], "salt": str, "maxAge": int,
+//                   "token": {claims} } ]
+//   }
+//
+// For each "decode" entry the token is decoded with @auth/core/jwt's decode({token, secret, salt}).
+// With "expect": {...} the decode must succeed and the payload must hold exactly the expected
+// claims (deep equality) plus a "jti" that is a UUID; with "expect": null the decode must fail
+// (throw or return null). For each "encode" entry a token is minted with @auth/core/jwt's encode.
+//
+// Prints one JSON object on stdout:
+//   { "authjs": "<installed @auth/core version>",
+//     "decoded": [ { "name", "payload" | null } ], "encoded": [ { "name", "token" } ] }
+// and diagnostics on stderr. Exit status: 0 every check passed; 1 some check failed;
+// 2 bad usage or request; 3 dependencies missing or not the pinned version.
+
+import { readFileSync } from "node:fs";
+import { webcrypto } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+
+const here = new URL(".", import.meta.url);
+const fixDeps = "run `make interop-deps` (npm ci in tests/interop/authjs)";
+
+function die(status, message) {
+  process.stderr.write(`check_jwt: ${message}\n`);
+  process.exit(status);
+}
+
+// Node 18 (Debian's nodejs) has no global Web Crypto without a flag; Auth.js and jose need it.
+globalThis.crypto ??= webcrypto;
+
+// Refuse a node_modules that is absent or differs from the pin, so the test never runs against
+// an Auth.js other than the one package.json names.
+let pinned;
+let installed;
+try {
+  pinned = JSON.parse(readFileSync(new URL("package.json", here), "utf8")).dependencies["@auth/core"];
+} catch (e) {
+  die(2, `cannot read package.json: ${e.message}`);
+}
+try {
+  installed = JSON.parse(
+    readFileSync(new URL("node_modules/@auth/core/package.json", here), "utf8"),
+  ).version;
+} catch {
+  die(3, `@auth/core is not installed: ${fixDeps}`);
+}
+if (installed !== pinned) {
+  die(3, `@auth/core ${installed} is installed but package.json pins ${pinned}: ${fixDeps}`);
+}
+
+let jwt;
+try {
+  jwt = await import("@auth/core/jwt");
+} catch (e) {
+  die(3, `cannot load @auth/core/jwt (${e.message}): ${fixDeps}`);
+}
+
+if (process.argv.length !== 3) die(2, "usage: node check_jwt.mjs REQUEST.json");
+let request;
+try {
+  request = JSON.parse(readFileSync(process.argv[2], "utf8"));
+} catch (e) {
+  die(2, `cannot read request ${process.argv[2]}: ${e.message}`);
+}
+const decodes = request.decode ?? [];
+const encodes = request.encode ?? [];
+if (!Array.isArray(decodes) || !Array.isArray(encodes)) {
+  die(2, "request.decode and request.encode must be arrays");
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const failures = [];
+const result = { authjs: installed, decoded: [], encoded: [] };
+
+for (const { name, token, secret, salt, expect } of decodes) {
+  let payload = null;
+  let error = null;
+  try {
+    payload = await jwt.decode({ token, secret, salt });
+  } catch (e) {
+    error = e;
+  }
+  result.decoded.push({ name, payload });
+  if (expect === null) {
+    if (payload !== null) failures.push(`${name}: decoded but must not: ${JSON.stringify(payload)}`);
+    continue;
+  }
+  if (payload === null) {
+    failures.push(`${name}: Auth.js could not decode: ${error ? error.message : "null"}`);
+    continue;
+  }
+  const { jti, ...rest } = payload;
+  if (typeof jti !== "string" || !uuid.test(jti)) {
+    failures.push(`${name}: jti is not a UUID: ${JSON.stringify(jti)}`);
+  }
+  if (!isDeepStrictEqual(rest, expect)) {
+    failures.push(
+      `${name}: claims differ\n  expected ${JSON.stringify(expect)}\n  decoded  ${JSON.stringify(rest)}`,
+    );
+  }
+}
+
+for (const { name, secret, salt, maxAge, token } of encodes) {
+  try {
+    result.encoded.push({ name, token: await jwt.encode({ token, secret, salt, maxAge }) });
+  } catch (e) {
+    failures.push(`${name}: Auth.js could not encode: ${e.message}`);
+  }
+}
+
+process.stdout.write(`${JSON.stringify(result)}\n`);
+for (const failure of failures) process.stderr.write(`check_jwt: FAIL ${failure}\n`);
+process.exit(failures.length === 0 ? 0 : 1);
