@@ -28,6 +28,7 @@ struct HttpPost {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  std::string retry_after;  // the Retry-After header's value, or empty
 };
 
 // Sends one POST and returns the answer, whatever its status (callers judge the status).

@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "core/form.hpp"
+
 namespace linkgate::mail {
 
 namespace {
@@ -90,6 +92,17 @@ std::string error_text(std::string_view body) {
         break;
       }
     }
+    // SendGrid: {"errors":[{"message":"...","field":"..."}]}.
+    if (const auto* errors = object.if_contains("errors");
+        text.empty() && errors != nullptr && errors->is_array()) {
+      for (const auto& item : errors->as_array()) {
+        const auto* entry = item.if_object();
+        const auto* message = entry ? entry->if_contains("message") : nullptr;
+        if (message == nullptr || !message->is_string()) continue;
+        if (!text.empty()) text += "; ";
+        text += std::string(message->as_string());
+      }
+    }
     if (const auto* code = object.if_contains("ErrorCode"); code != nullptr && code->is_int64()) {
       text += " (ErrorCode " + std::to_string(code->as_int64()) + ")";
     }
@@ -114,10 +127,13 @@ std::string flatten(std::string text) {
 
 std::vector<std::string> secrets_for(const EmailMessage& message, const std::string& api_key,
                                      const std::vector<std::string>& credentials) {
-  std::vector<std::string> secrets{api_key, message.url, html_attribute_escape(message.url)};
+  // The link as JSON, HTML and a form field (Mailgun's body) may each be echoed back.
+  std::vector<std::string> secrets{api_key, message.url, html_attribute_escape(message.url),
+                                   core::form_encode(message.url)};
   const std::string token = token_parameter(message.url);
   secrets.push_back(token);
   secrets.push_back(percent_decode(token));
+  secrets.push_back(core::form_encode(token));
   secrets.insert(secrets.end(), credentials.begin(), credentials.end());
   return secrets;
 }

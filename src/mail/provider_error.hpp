@@ -13,15 +13,16 @@
 namespace linkgate::mail {
 
 // The strings that must never reach an error message for this message and key: the key
-// itself, each encoded credential derived from it (`credentials`), the link (raw and
-// HTML-escaped) and the link's token parameter (raw and percent-decoded).
+// itself, each encoded credential derived from it (`credentials`: Basic values, an SMTP
+// password and its AUTH encodings), the link (raw, HTML-escaped and form-encoded) and the
+// link's token parameter (raw, percent-decoded and form-encoded).
 std::vector<std::string> secrets_for(const EmailMessage& message, const std::string& api_key,
                                      const std::vector<std::string>& credentials = {});
 
 // Error{kind "mail", "<provider>: HTTP <status>: <text>"} where text is the provider's message
-// taken from its JSON answer (fields Message/message/error, with ErrorCode when present) or the
-// raw body, with every secret replaced by "[redacted]", control characters flattened, and cut
-// to a log-friendly length.
+// taken from its JSON answer (fields Message/message/error, SendGrid's errors[].message, with
+// ErrorCode when present) or the raw body, with every secret replaced by "[redacted]", control
+// characters flattened, and cut to a log-friendly length.
 Error provider_http_error(std::string_view provider, long status, std::string_view body,
                           const std::vector<std::string>& secrets);
 

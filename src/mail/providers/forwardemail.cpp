@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "crypto/encoding.hpp"
-#include "mail/http_client.hpp"
+#include "mail/http_attempt.hpp"
 #include "mail/provider_error.hpp"
 #include "mail/providers.hpp"
 
@@ -13,22 +13,18 @@ namespace linkgate::mail {
 
 namespace {
 
-constexpr std::string_view kProvider = "forwardemail";
-constexpr std::string_view kDefaultBase = "https://api.forwardemail.net";
-
-class ForwardEmailMailer final : public Mailer {
+class ForwardEmailTransport final : public Transport {
  public:
-  explicit ForwardEmailMailer(HttpProviderOptions options) : options_(std::move(options)) {
-    if (options_.base_url.empty()) options_.base_url = kDefaultBase;
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') {
-      options_.base_url.pop_back();
-    }
+  explicit ForwardEmailTransport(HttpProviderOptions options) : options_(std::move(options)) {
+    options_.base_url = normalize_base_url(options_.base_url, "https://api.forwardemail.net");
     credentials_ = crypto::base64_encode(options_.api_key + ":");
   }
 
-  Result<void> send(const EmailMessage& message) override {
+  const std::string& id() const override { return id_; }
+
+  TryOutcome try_send(const EmailMessage& message, std::chrono::milliseconds time_left) override {
     if (options_.api_key.empty()) {
-      return Error{"mail", "forwardemail: no API key configured (AUTH_FORWARDEMAIL_KEY)"};
+      return permanent_failure("forwardemail: no API key configured (AUTH_FORWARDEMAIL_KEY)");
     }
     const boost::json::object body{
         {"from", message.from}, {"to", message.to},     {"subject", message.subject},
@@ -42,25 +38,24 @@ class ForwardEmailMailer final : public Mailer {
     post.body = boost::json::serialize(body);
     post.connect_timeout = options_.connect_timeout;
     post.total_timeout = options_.total_timeout;
-
-    const auto secrets = secrets_for(message, options_.api_key, {credentials_});
-    auto response = http_post(post);
-    if (!response) return provider_transport_error(kProvider, response.error(), secrets);
-    if (response->status < 200 || response->status > 299) {
-      return provider_http_error(kProvider, response->status, response->body, secrets);
-    }
-    return {};
+    return post_once(id_, std::move(post), time_left,
+                     secrets_for(message, options_.api_key, {credentials_}));
   }
 
  private:
+  const std::string id_ = "forwardemail";
   HttpProviderOptions options_;
   std::string credentials_;  // base64(key + ":")
 };
 
 }  // namespace
 
+std::shared_ptr<Transport> make_forwardemail_transport(HttpProviderOptions options) {
+  return std::make_shared<ForwardEmailTransport>(std::move(options));
+}
+
 std::shared_ptr<Mailer> make_forwardemail_mailer(HttpProviderOptions options) {
-  return std::make_shared<ForwardEmailMailer>(std::move(options));
+  return make_single_try_mailer(make_forwardemail_transport(std::move(options)));
 }
 
 }  // namespace linkgate::mail

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "mail/http_client.hpp"
+#include "mail/http_attempt.hpp"
 #include "mail/provider_error.hpp"
 #include "mail/providers.hpp"
 
@@ -12,21 +12,17 @@ namespace linkgate::mail {
 
 namespace {
 
-constexpr std::string_view kProvider = "postmark";
-constexpr std::string_view kDefaultBase = "https://api.postmarkapp.com";
-
-class PostmarkMailer final : public Mailer {
+class PostmarkTransport final : public Transport {
  public:
-  explicit PostmarkMailer(HttpProviderOptions options) : options_(std::move(options)) {
-    if (options_.base_url.empty()) options_.base_url = kDefaultBase;
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') {
-      options_.base_url.pop_back();
-    }
+  explicit PostmarkTransport(HttpProviderOptions options) : options_(std::move(options)) {
+    options_.base_url = normalize_base_url(options_.base_url, "https://api.postmarkapp.com");
   }
 
-  Result<void> send(const EmailMessage& message) override {
+  const std::string& id() const override { return id_; }
+
+  TryOutcome try_send(const EmailMessage& message, std::chrono::milliseconds time_left) override {
     if (options_.api_key.empty()) {
-      return Error{"mail", "postmark: no API key configured (AUTH_POSTMARK_KEY)"};
+      return permanent_failure("postmark: no API key configured (AUTH_POSTMARK_KEY)");
     }
     const boost::json::object body{
         {"From", message.from},     {"To", message.to},         {"Subject", message.subject},
@@ -40,24 +36,22 @@ class PostmarkMailer final : public Mailer {
     post.body = boost::json::serialize(body);
     post.connect_timeout = options_.connect_timeout;
     post.total_timeout = options_.total_timeout;
-
-    const auto secrets = secrets_for(message, options_.api_key);
-    auto response = http_post(post);
-    if (!response) return provider_transport_error(kProvider, response.error(), secrets);
-    if (response->status < 200 || response->status > 299) {
-      return provider_http_error(kProvider, response->status, response->body, secrets);
-    }
-    return {};
+    return post_once(id_, std::move(post), time_left, secrets_for(message, options_.api_key));
   }
 
  private:
+  const std::string id_ = "postmark";
   HttpProviderOptions options_;
 };
 
 }  // namespace
 
+std::shared_ptr<Transport> make_postmark_transport(HttpProviderOptions options) {
+  return std::make_shared<PostmarkTransport>(std::move(options));
+}
+
 std::shared_ptr<Mailer> make_postmark_mailer(HttpProviderOptions options) {
-  return std::make_shared<PostmarkMailer>(std::move(options));
+  return make_single_try_mailer(make_postmark_transport(std::move(options)));
 }
 
 }  // namespace linkgate::mail

@@ -1,0 +1,23 @@
+// Fallback delivery: a Mailer that hands the message to a second Mailer when the first fails
+// (after the first's own retries), e.g. Postmark first, then SMTP.
+//
+// send() succeeds when either succeeds. Any failure of the first counts, not only transient
+// ones: a 401 (a revoked key) or a 422 from one provider says nothing about the other. The
+// first's failure is logged (warn) before the second is tried; when both fail, the Error
+// carries both (scrubbed) messages.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "linkgate/config.hpp"
+#include "linkgate/mailer.hpp"
+
+namespace linkgate::mail {
+
+std::shared_ptr<Mailer> make_fallback_mailer(
+    std::shared_ptr<Mailer> primary, std::shared_ptr<Mailer> fallback,
+    std::function<void(LogLevel, const std::string&)> log = {});
+
+}  // namespace linkgate::mail
