@@ -134,7 +134,7 @@ struct Auth::Impl {
       r.body = json::serialize(out);
       return r;
     }
-    auto page = core::pages::render_outbox(*messages);
+    auto page = core::pages::render_outbox(*messages, "/");
     r.status = page.status;
     r.set_header("Content-Type", "text/html; charset=utf-8");
     core::add_page_security_headers(r);
@@ -147,11 +147,16 @@ struct Auth::Impl {
       if (request.path == "/dev/outbox") return handle_outbox(request, false);
       if (request.path == "/dev/outbox.json") return handle_outbox(request, true);
     }
-    if (request.path != state.base_path && !request.path.starts_with(state.base_path + "/")) {
+    // The home page lives and dies with the dev outbox: both are development aids, and "/"
+    // belongs to the application in front of linkgate everywhere else.
+    const bool home = state.config.dev_outbox_pages && request.path == "/";
+    if (!home && request.path != state.base_path &&
+        !request.path.starts_with(state.base_path + "/")) {
       return not_found();
     }
     if (request.method != "GET" && request.method != "POST") return core::bad_request();
-    auto route = parse_route(request.path, state.base_path);
+    auto route =
+        home ? std::optional<Route>(Route{"home", ""}) : parse_route(request.path, state.base_path);
     if (!route) return core::bad_request();
 
     // Config assertion (§0.2): runs before anything else; fails closed.
@@ -161,9 +166,10 @@ struct Auth::Impl {
                                      ? "configuration: no AUTH_SECRET is set"
                                      : "configuration: untrusted or invalid host; set AUTH_URL "
                                        "or AUTH_TRUST_HOST");
-      const bool page = request.method == "GET" &&
-                        (route->action == "signin" || route->action == "signout" ||
-                         route->action == "error" || route->action == "verify-request");
+      const bool page =
+          request.method == "GET" &&
+          (route->action == "signin" || route->action == "signout" || route->action == "error" ||
+           route->action == "verify-request" || route->action == "home");
       if (!page) return configuration_json();
       core::pages::ErrorPage error_page;
       error_page.error = "Configuration";
@@ -182,6 +188,7 @@ struct Auth::Impl {
     const bool get = request.method == "GET";
     const std::string& a = route->action;
     namespace act = core::actions;
+    if (a == "home") return get ? act::home_page(ctx) : core::bad_request();
     if (a == "signin") return get ? act::signin_page(ctx) : act::signin_email(ctx);
     if (a == "callback") return act::callback(ctx);
     if (a == "session") return act::session(ctx);
@@ -239,6 +246,10 @@ bool Auth::is_pure(const Request& request) const {
   const auto& s = impl_->state;
   if (request.path == "/dev/outbox" || request.path == "/dev/outbox.json") {
     return !s.config.dev_outbox_pages;
+  }
+  if (request.path == "/") {
+    // The home page reads the session as /session does: the store in database mode.
+    return !s.config.dev_outbox_pages || s.config.session_strategy == SessionStrategy::jwt;
   }
   auto route = parse_route(request.path, s.base_path);
   if (!route) return true;

@@ -34,6 +34,10 @@ class Attacks : public ::testing::Test {
   std::string error_url(const std::string& type) {
     return server.origin() + "/api/auth/error?error=" + type;
   }
+  // The Verification redirect carries the link's address for the error page's "Sign in" button.
+  std::string verification_url(const std::string& email) {
+    return error_url("Verification") + "&email=" + url_encode(email);
+  }
   std::string signin_error_url(const std::string& type) {
     return server.origin() + "/api/auth/signin?error=" + type;
   }
@@ -48,7 +52,7 @@ TEST_F(Attacks, ReusedTokenIsRejected) {
   TestClient attacker = server.client();
   auto second = attacker.get(link);
   EXPECT_EQ(second.status, 302);
-  EXPECT_EQ(second.header("location"), error_url("Verification"));
+  EXPECT_EQ(second.header("location"), verification_url("reuse@example.com"));
   EXPECT_EQ(attacker.cookies.count("authjs.session-token"), 0u);
   EXPECT_TRUE(second.headers_named("set-cookie").empty());
 }
@@ -62,13 +66,13 @@ TEST_F(Attacks, TamperedTokenIsRejectedAndTheRealOneStillWorks) {
   auto pos = tampered.find(token);
   tampered[pos] = tampered[pos] == 'a' ? 'b' : 'a';
   TestClient attacker = server.client();
-  EXPECT_EQ(attacker.get(tampered).header("location"), error_url("Verification"));
+  EXPECT_EQ(attacker.get(tampered).header("location"), verification_url("tamper@example.com"));
   // Missing token: Auth.js answers Configuration.
   EXPECT_EQ(attacker.get("/api/auth/callback/outbox?email=tamper%40example.com").header("location"),
             error_url("Configuration"));
   // The right token for another identifier never matches (attack-cases.md #5).
   std::string other = link.substr(0, link.find("&email=")) + "&email=victim%40example.com";
-  EXPECT_EQ(attacker.get(other).header("location"), error_url("Verification"));
+  EXPECT_EQ(attacker.get(other).header("location"), verification_url("victim@example.com"));
   EXPECT_EQ(browser.get(link).header("location"), server.origin());
 }
 
@@ -77,7 +81,7 @@ TEST_F(Attacks, ExpiredTokenIsRejectedAndConsumed) {
   ASSERT_EQ(request_link(browser, "outbox", "late@example.com").status, 302);
   std::string link = local_target(newest_link(browser), server.origin());
   exec_sql(server.db_path(), "UPDATE verification_token SET expires = 1000");
-  EXPECT_EQ(browser.get(link).header("location"), error_url("Verification"));
+  EXPECT_EQ(browser.get(link).header("location"), verification_url("late@example.com"));
   EXPECT_EQ(browser.cookies.count("authjs.session-token"), 0u);
   // Consumed even though expired, so it cannot be retried after the clock is fixed.
   sqlite3* db = nullptr;

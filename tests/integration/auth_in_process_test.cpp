@@ -188,7 +188,7 @@ TEST_F(InProcess, FailingSendDeletesTheStoredTokenAndSaysEmailSignin) {
   auto callback = browser.send(
       "GET", "/api/auth/callback/custom?token=" + leaked_token + "&email=down%40example.com");
   EXPECT_EQ(callback.header("Location").value_or(""),
-            "http://app.test/api/auth/error?error=Verification");
+            "http://app.test/api/auth/error?error=Verification&email=down%40example.com");
 }
 
 TEST_F(InProcess, HttpsUrlGivesSecureCookieNames) {
@@ -274,7 +274,7 @@ TEST_F(InProcess, ExpiredLinkIsRejected) {
   advance(std::chrono::seconds(601));
   auto res = browser.send("GET", path_of(last_sent().url));
   EXPECT_EQ(res.header("Location").value_or(""),
-            "http://app.test/api/auth/error?error=Verification");
+            "http://app.test/api/auth/error?error=Verification&email=slow%40example.com");
 }
 
 TEST_F(InProcess, RotatedSecretsStillAcceptOldTokensSessionsAndCsrf) {

@@ -66,7 +66,9 @@ TEST_P(OutboxFlow, SignInReadSessionSignOut) {
   TestClient other = server.client();
   auto reuse = other.get(local_target(link, server.origin()));
   EXPECT_EQ(reuse.status, 302);
-  EXPECT_EQ(reuse.header("location"), server.origin() + "/api/auth/error?error=Verification");
+  const std::string expected =
+      server.origin() + "/api/auth/error?error=Verification&email=jane.doe%40example.com";
+  EXPECT_EQ(reuse.header("location"), expected);
 
   // Sign out with the CSRF pair; the session is gone afterwards.
   std::string csrf = browser.csrf_token();

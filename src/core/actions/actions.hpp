@@ -17,5 +17,8 @@ Response providers(Context& ctx);       // GET  /providers
 Response signout_page(Context& ctx);    // GET  /signout
 Response signout(Context& ctx);         // POST /signout
 Response error_page(Context& ctx);      // GET  /error
+// GET / (not an Auth.js endpoint): the development home page; the router serves it only while
+// the dev outbox is on. Reads the store in database mode, like session().
+Response home_page(Context& ctx);
 
 }  // namespace linkgate::core::actions

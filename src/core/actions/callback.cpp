@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/actions/actions.hpp"
+#include "core/form.hpp"
 #include "core/session_cookie.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
@@ -53,6 +54,13 @@ Result<User> login_or_register(const Context& ctx, const std::string& email) {
   return store.create_user(fresh);
 }
 
+// Auth.js's Verification redirect plus the address the link was for, so the error page can
+// offer a new link with the address filled in. Whoever holds the link already has the address
+// (it is in the link), and the error page sends no Referer, so nothing new is disclosed.
+Response verification_error(const Context& ctx, const std::string& email) {
+  return ctx.redirect(ctx.base_url() + "/error?error=Verification&email=" + form_encode(email));
+}
+
 }  // namespace
 
 Response callback(Context& ctx) {
@@ -76,7 +84,7 @@ Response callback(Context& ctx) {
     return ctx.error_redirect(ErrorKind::error, "Configuration");
   }
   if (!invite->has_value() || (*invite)->expires < ctx.now()) {
-    return ctx.error_redirect(ErrorKind::error, "Verification");
+    return verification_error(ctx, email->second);
   }
 
   auto user = login_or_register(ctx, (*invite)->identifier);

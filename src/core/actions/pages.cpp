@@ -18,6 +18,9 @@ Response signin_page(Context& ctx) {
   page.csrf_token = ctx.csrf.token;
   if (auto it = ctx.query.find("email"); it != ctx.query.end()) page.email = it->second;
   if (auto it = ctx.query.find("error"); it != ctx.query.end()) page.error = it->second;
+  if (auto it = ctx.query.find("retryAfter"); it != ctx.query.end()) {
+    page.retry_after = pages::parse_retry_after(it->second);
+  }
   page.theme = ctx.state.config.theme;
   auto rendered = pages::render_signin(page);
   Response r = ctx.html(rendered.status, std::move(rendered.html));
@@ -26,7 +29,9 @@ Response signin_page(Context& ctx) {
 }
 
 Response verify_request(Context& ctx) {
-  auto rendered = pages::render_verify_request({ctx.origin, ctx.host(), ctx.state.config.theme});
+  pages::VerifyRequestPage page{ctx.origin, ctx.host(), ctx.state.config.theme, {}};
+  if (ctx.state.config.dev_outbox_pages) page.outbox_url = ctx.origin + "/dev/outbox";
+  auto rendered = pages::render_verify_request(page);
   Response r = ctx.html(rendered.status, std::move(rendered.html));
   ctx.add_init_cookies(r);
   return r;
@@ -35,6 +40,7 @@ Response verify_request(Context& ctx) {
 Response error_page(Context& ctx) {
   pages::ErrorPage page;
   if (auto it = ctx.query.find("error"); it != ctx.query.end()) page.error = it->second;
+  if (auto it = ctx.query.find("email"); it != ctx.query.end()) page.email = it->second;
   page.signin_url = ctx.base_url() + "/signin";
   page.origin = ctx.origin;
   page.host = ctx.host();

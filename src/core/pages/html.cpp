@@ -88,15 +88,17 @@ constexpr std::string_view kStyles = R"css(
 .__next-auth-theme-auto,.__next-auth-theme-light{--page-bg:#ececec;--card-bg:#fff;--text:#1f2328;
 --muted:#57606a;--border:#d0d7de;--field-border:#6e7781;--field-bg:#fff;--link:#0969da;
 --focus:#0969da;--code-bg:#f6f8fa;--alert-bg:#ffebe9;--alert-border:#cf222e;--alert-text:#82071e;
+--ok:#1a7f37;--note-bg:#ddf4ff;--note-border:#54aeff;
 --shadow:0 1px 3px rgba(31,35,40,.12),0 8px 24px rgba(66,74,83,.12);color-scheme:light}
 .__next-auth-theme-dark{--page-bg:#161b22;--card-bg:#0d1117;--text:#e6edf3;--muted:#9198a1;
 --border:#30363d;--field-border:#6e7681;--field-bg:#010409;--link:#4493f8;--focus:#4493f8;
 --code-bg:#161b22;--alert-bg:#2d1117;--alert-border:#f85149;--alert-text:#ffa198;
---shadow:0 0 0 1px #30363d;color-scheme:dark}
+--ok:#3fb950;--note-bg:#121d2f;--note-border:#1f6feb;--shadow:0 0 0 1px #30363d;color-scheme:dark}
 @media (prefers-color-scheme:dark){.__next-auth-theme-auto{--page-bg:#161b22;--card-bg:#0d1117;
 --text:#e6edf3;--muted:#9198a1;--border:#30363d;--field-border:#6e7681;--field-bg:#010409;
 --link:#4493f8;--focus:#4493f8;--code-bg:#161b22;--alert-bg:#2d1117;--alert-border:#f85149;
---alert-text:#ffa198;--shadow:0 0 0 1px #30363d;color-scheme:dark}}
+--alert-text:#ffa198;--ok:#3fb950;--note-bg:#121d2f;--note-border:#1f6feb;
+--shadow:0 0 0 1px #30363d;color-scheme:dark}}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
 padding:1.5rem 1rem;background:var(--page-bg);color:var(--text);line-height:1.5;font-size:1rem;
@@ -138,6 +140,22 @@ border-left-width:4px;border-radius:8px;background:var(--alert-bg);color:var(--a
 .message-link{overflow-wrap:anywhere}
 pre{margin:.75rem 0 0;padding:.75rem;background:var(--code-bg);border:1px solid var(--border);
 border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.875rem}
+.note{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--note-border);border-radius:8px;
+background:var(--note-bg)}
+.note p{margin:0}
+.note .button{margin-top:.75rem}
+.small{font-size:.875rem}
+.tagline{margin-top:-.5rem}
+.status{display:flex;align-items:center;justify-content:center;gap:.5rem;font-weight:700;
+margin:0 0 .5rem}
+.status-on{color:var(--ok)}
+.status-off{color:var(--muted)}
+.dot{display:inline-block;width:.625rem;height:.625rem;border-radius:50%;background:currentColor}
+.steps{margin:1.5rem 0 0;padding-left:1.5rem}
+.steps li{margin:0 0 .375rem}
+.links{list-style:none;display:flex;flex-wrap:wrap;justify-content:center;gap:.5rem 1.5rem;
+margin:0 0 1rem;padding:0}
+.back{margin:0 0 .75rem}
 @media (max-width:480px){.meta{grid-template-columns:1fr;gap:0}.meta dd{margin:0 0 .375rem}}
 @media (max-width:360px){.card{padding:1.5rem 1rem}}
 )css";

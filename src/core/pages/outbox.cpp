@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/pages/layout.hpp"
@@ -51,8 +52,12 @@ void append_message(std::string& out, const OutboxMessage& m) {
 
 }  // namespace
 
-RenderedPage render_outbox(const std::vector<OutboxMessage>& messages) {
-  std::string card =
+RenderedPage render_outbox(const std::vector<OutboxMessage>& messages, std::string_view home_url) {
+  std::string card;
+  if (!home_url.empty()) {
+    card += "<nav class=\"back\"><a href=\"" + html_escape(home_url) + "\">Home</a></nav>";
+  }
+  card +=
       "<h1>Outbox</h1>"
       "<p class=\"muted\">This is the development outbox: emails are kept here instead of being "
       "delivered. Do not enable it in production. Reload the page to see new messages.</p>";

@@ -2,7 +2,9 @@
 // CSS, no JavaScript needed, every dynamic value HTML-escaped.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "linkgate/config.hpp"
@@ -27,15 +29,25 @@ struct SigninPage {
   std::string email;  // prefill from ?email=
   std::string error;  // the ?error= code, or empty
   Theme theme;
+  // With error "RateLimited": seconds until another attempt is allowed, from ?retryAfter=
+  // (the rate limiter puts it there beside its Retry-After header, which a browser following
+  // the redirect never shows). nullopt: the message names no time.
+  std::optional<long long> retry_after;
 };
 // "Sign In" page: one form per email provider; the error box with Auth.js's messages
 // (EmailSignin → "The e-mail could not be sent.", …, default "Unable to sign in.").
 RenderedPage render_signin(const SigninPage& page);
 
+// Reads ?retryAfter= as whole seconds: 1 to 7 days' worth of digits, else nullopt (so a
+// malformed value shows the message without a time rather than a wrong one).
+std::optional<long long> parse_retry_after(std::string_view text);
+
 struct VerifyRequestPage {
   std::string origin;  // link target
   std::string host;    // link text
   Theme theme;
+  // The dev outbox, when it is on: the page then says where the "sent" link really is.
+  std::string outbox_url;
 };
 // "Check your email" page.
 RenderedPage render_verify_request(const VerifyRequestPage& page);
@@ -46,6 +58,9 @@ struct ErrorPage {
   std::string origin;
   std::string host;
   Theme theme;
+  // Verification only: the address the dead link was for (?email=, which the callback adds).
+  // The "Sign in" button then opens the sign-in form with it filled in, to request a new link.
+  std::string email;
 };
 // Status and content per the §1 /error table (500 Configuration, 403 AccessDenied and
 // Verification, 200 otherwise).
@@ -59,8 +74,29 @@ struct SignoutPage {
 // "Sign Out" page with the confirmation form.
 RenderedPage render_signout(const SignoutPage& page);
 
-// The dev outbox: every kept message, newest first, with the sign-in links clickable.
-RenderedPage render_outbox(const std::vector<OutboxMessage>& messages);
+// The dev outbox: every kept message, newest first, with the sign-in links clickable; a link
+// back to `home_url` when it is not empty.
+RenderedPage render_outbox(const std::vector<OutboxMessage>& messages,
+                           std::string_view home_url = {});
+
+// Who is signed in, as GET /session reports it.
+struct HomeSession {
+  std::string email;
+  std::string name;     // empty when the user has none
+  std::string expires;  // ISO 8601, as in the session's "expires"
+};
+
+struct HomePage {
+  std::optional<HomeSession> session;  // nullopt: signed out
+  std::string signin_url;              // <base>/signin?callbackUrl=<home>
+  std::string signout_url;             // <base>/signout?callbackUrl=<home>
+  std::string outbox_url;              // /dev/outbox
+  std::string session_url;             // <base>/session (the JSON the page was read from)
+  Theme theme;
+};
+// The development home page at "/": signed in or not (and as whom), and links to sign in, sign
+// out and the dev outbox.
+RenderedPage render_home(const HomePage& page);
 
 // HTML-escapes & < > " ' for text and attribute values.
 std::string html_escape(std::string_view text);

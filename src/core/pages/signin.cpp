@@ -1,4 +1,5 @@
 // GET /signin (authjs-behaviour.md §1): one form per email provider and the error box.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,23 @@ std::string_view signin_error_message(std::string_view code) {
   return "Unable to sign in.";
 }
 
+// "1 second", "2 minutes", "3 hours": rounded up, so the person never comes back too early.
+std::string wait_time(long long seconds) {
+  const auto plural = [](long long n, std::string_view unit) {
+    return std::to_string(n) + " " + std::string(unit) + (n == 1 ? "" : "s");
+  };
+  if (seconds < 60) return plural(seconds, "second");
+  if (seconds <= 120 * 60) return plural((seconds + 59) / 60, "minute");
+  return plural((seconds + 3599) / 3600, "hour");
+}
+
+std::string error_message(const SigninPage& page) {
+  if (page.error == "RateLimited" && page.retry_after) {
+    return "Too many attempts. Try again in " + wait_time(*page.retry_after) + ".";
+  }
+  return std::string(signin_error_message(page.error));
+}
+
 // The ids input-email-for-<id>-provider and submitButton are Auth.js's, kept so that scripts
 // and tests written against Auth.js find them. submitButton goes only on the first form's
 // button, because an id must be unique; every button carries class "button".
@@ -54,11 +72,22 @@ void append_provider_form(std::string& out, const SigninProvider& provider, cons
 
 }  // namespace
 
+std::optional<long long> parse_retry_after(std::string_view text) {
+  constexpr long long kMax = 7 * 24 * 3600;
+  if (text.empty() || text.size() > 7) return std::nullopt;
+  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const long long seconds = std::stoll(std::string(text));
+  if (seconds < 1 || seconds > kMax) return std::nullopt;
+  return seconds;
+}
+
 RenderedPage render_signin(const SigninPage& page) {
   std::string card = "<h1>Sign in</h1>";
   if (!page.error.empty()) {
     card += "<div class=\"alert\" role=\"alert\"><p>";
-    card += html_escape(signin_error_message(page.error));
+    card += html_escape(error_message(page));
     card += "</p></div>";
   }
   if (page.providers.empty()) {
