@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mail/providers.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace linkgate::server {
@@ -14,18 +15,38 @@ Result<std::string> sqlite_path_from_url(const std::string& url) {
   } else if (url.starts_with("sqlite:")) {
     std::string path = url.substr(7);
     if (!path.empty()) return path;
-  } else if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return Error{"configuration",
-                 "DATABASE_URL names PostgreSQL, which this build does not support yet; use "
-                 "sqlite:///path/to/file.db"};
+  } else if (is_postgres_url(url)) {
+    return Error{"configuration", "DATABASE_URL names PostgreSQL, not a SQLite file"};
   }
-  return Error{"configuration", "DATABASE_URL must look like sqlite:///path/to/file.db"};
+  return Error{"configuration",
+               "DATABASE_URL must look like sqlite:///path/to/file.db or "
+               "postgres://user:password@host:5432/database"};
+}
+
+bool is_postgres_url(const std::string& url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
+Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size) {
+  if (is_postgres_url(database_url)) {
+    store::PostgresOptions options;
+    options.pool_size = pool_size;
+    return store::open_postgres_store(database_url, options);
+  }
+  auto path = sqlite_path_from_url(database_url);
+  if (!path) return path.error();
+  return store::open_sqlite_store(*path);
+}
+
+Result<std::vector<std::string>> migrate_database(const std::string& database_url) {
+  if (is_postgres_url(database_url)) return store::migrate_postgres(database_url);
+  auto path = sqlite_path_from_url(database_url);
+  if (!path) return path.error();
+  return store::migrate_sqlite(*path);
 }
 
 Result<App> build_app(const Settings& settings) {
-  auto path = sqlite_path_from_url(settings.database_url);
-  if (!path) return path.error();
-  auto store = store::open_sqlite_store(*path);
+  auto store = open_store(settings.database_url, settings.database_pool_size);
   if (!store) return store.error();
 
   AuthConfig config;

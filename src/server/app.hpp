@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "linkgate/auth.hpp"
 #include "linkgate/result.hpp"
@@ -18,6 +19,18 @@ struct App {
 // Parses DATABASE_URL: "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite:path.db".
 // Returns the file path, or an Error naming what is unsupported.
 Result<std::string> sqlite_path_from_url(const std::string& url);
+
+// True when DATABASE_URL names PostgreSQL (postgres:// or postgresql://).
+bool is_postgres_url(const std::string& url);
+
+// Opens the store DATABASE_URL names. A PostgreSQL database (or an existing SQLite file) that
+// needs migrations is refused with an Error of kind "migration_needed" naming `linkgate migrate`;
+// a brand-new SQLite file gets its schema, so the embedded default runs out of the box.
+Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size);
+
+// `linkgate migrate`: applies the pending migrations of the database DATABASE_URL names and
+// returns their names (none when it was up to date).
+Result<std::vector<std::string>> migrate_database(const std::string& database_url);
 
 // Opens the store and builds the providers. REQUIRES: settings.secrets is not empty.
 Result<App> build_app(const Settings& settings);

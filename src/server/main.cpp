@@ -84,6 +84,25 @@ int serve(const std::map<std::string, std::string>& overrides) {
   return 0;
 }
 
+// Applies the pending migrations of DATABASE_URL's database; safe to run again (and from several
+// nodes at once). Reads only DATABASE_URL, so a migration job needs no other secret.
+int migrate(const std::string& database_url_flag) {
+  EnvLookup env = linkgate::server::process_env();
+  const std::string url =
+      database_url_flag.empty() ? linkgate::server::read_database_url(env) : database_url_flag;
+  auto applied = linkgate::server::migrate_database(url);
+  if (!applied) {
+    spdlog::critical("migrate: {}", applied.error().message);
+    return 1;
+  }
+  if (applied->empty()) {
+    std::printf("the database is up to date\n");
+  } else {
+    for (const auto& name : *applied) std::printf("applied %s\n", name.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,14 +115,20 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--host", overrides["HOST"], "Address to bind (HOST)");
   serve_cmd->add_option("--url", overrides["AUTH_URL"], "Public URL incl. base path (AUTH_URL)");
   serve_cmd->add_option("--database-url", overrides["DATABASE_URL"],
-                        "sqlite:///path/to/file.db (DATABASE_URL)");
+                        "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
   serve_cmd->add_option("--session-strategy", overrides["AUTH_SESSION_STRATEGY"],
                         "database or jwt (AUTH_SESSION_STRATEGY)");
   auto* version_cmd = cli.add_subcommand("version", "Print the version");
+  std::string migrate_url;
+  auto* migrate_cmd =
+      cli.add_subcommand("migrate", "Create or upgrade the database schema (idempotent)");
+  migrate_cmd->add_option("--database-url", migrate_url,
+                          "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
   CLI11_PARSE(cli, argc, argv);
   if (version_cmd->parsed()) {
     std::printf("linkgate 0.1.0\n");
     return 0;
   }
+  if (migrate_cmd->parsed()) return migrate(migrate_url);
   return serve(overrides);
 }

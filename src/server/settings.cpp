@@ -54,6 +54,11 @@ std::string upper_id(std::string_view id) {
 
 }  // namespace
 
+std::string read_database_url(const EnvLookup& env) {
+  return env("DATABASE_URL")
+      .value_or("sqlite://" + (std::filesystem::current_path() / "linkgate.db").string());
+}
+
 Result<Settings> read_settings(const EnvLookup& env) {
   Settings s;
   std::string mode = env("LINKGATE_ENV").value_or(env("NODE_ENV").value_or("development"));
@@ -78,9 +83,10 @@ Result<Settings> read_settings(const EnvLookup& env) {
   }
   s.secret_file = env("LINKGATE_SECRET_FILE").value_or(".linkgate-secret");
 
-  s.database_url =
-      env("DATABASE_URL")
-          .value_or("sqlite://" + (std::filesystem::current_path() / "linkgate.db").string());
+  s.database_url = read_database_url(env);
+  auto pool_size = read_integer(env, "DATABASE_POOL_SIZE", 8, 1, 1000);
+  if (!pool_size) return pool_size.error();
+  s.database_pool_size = static_cast<int>(*pool_size);
 
   std::string strategy = env("AUTH_SESSION_STRATEGY").value_or("database");
   if (strategy == "database") {

@@ -34,6 +34,7 @@ struct Settings {
   std::vector<std::string> secrets;  // AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, …
   std::string secret_file;           // LINKGATE_SECRET_FILE, where a dev secret is kept
   std::string database_url;          // DATABASE_URL
+  int database_pool_size = 8;        // DATABASE_POOL_SIZE: PostgreSQL connections at most
   SessionStrategy session_strategy = SessionStrategy::database;
   std::chrono::seconds session_max_age{30 * 24 * 3600};
   std::chrono::seconds session_update_age{24 * 3600};
@@ -48,6 +49,9 @@ struct Settings {
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL
 };
+
+// DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.
+std::string read_database_url(const EnvLookup& env);
 
 // Reads and validates every setting. An Error names the variable and what is wrong with it.
 // Does not touch the file system (see ensure_secret for the dev secret file).

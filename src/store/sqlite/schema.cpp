@@ -3,78 +3,16 @@
 #include <cstdint>
 #include <string>
 
+#include "store/migrations/migrations.hpp"
+
 namespace linkgate::store::sqlite {
 
-namespace {
-
-constexpr const char* kCreateSchemaV1 = R"sql(
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY NOT NULL,
-  name TEXT,
-  email TEXT,
-  "emailVerified" INTEGER,
-  image TEXT
-);
-CREATE INDEX IF NOT EXISTS users_email ON users (email);
-
-CREATE TABLE IF NOT EXISTS sessions (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  "userId" TEXT NOT NULL,
-  expires INTEGER NOT NULL,
-  "sessionToken" TEXT NOT NULL UNIQUE
-);
-CREATE INDEX IF NOT EXISTS sessions_user_id ON sessions ("userId");
-CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
-
-CREATE TABLE IF NOT EXISTS verification_token (
-  identifier TEXT NOT NULL,
-  expires INTEGER NOT NULL,
-  token TEXT NOT NULL,
-  PRIMARY KEY (identifier, token)
-);
-CREATE INDEX IF NOT EXISTS verification_token_expires ON verification_token (expires);
-
-CREATE TABLE IF NOT EXISTS accounts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  "userId" TEXT NOT NULL,
-  type TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  "providerAccountId" TEXT NOT NULL,
-  refresh_token TEXT,
-  access_token TEXT,
-  expires_at INTEGER,
-  id_token TEXT,
-  scope TEXT,
-  session_state TEXT,
-  token_type TEXT
-);
-CREATE INDEX IF NOT EXISTS accounts_user_id ON accounts ("userId");
-
-CREATE TABLE IF NOT EXISTS linkgate_outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  created_at INTEGER NOT NULL,
-  "to" TEXT NOT NULL,
-  "from" TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  text TEXT NOT NULL,
-  html TEXT NOT NULL,
-  url TEXT NOT NULL,
-  provider TEXT NOT NULL
-);
-
-PRAGMA user_version = 1;
-)sql";
-
-static_assert(kSchemaVersion == 1, "add the migration from the previous version above");
-
-}  // namespace
-
-Result<void> apply_schema(Connection& connection) {
+Result<std::vector<std::string>> apply_schema(Connection& connection, SchemaPolicy policy) {
   // journal_mode is persistent in the file; it cannot change inside a transaction.
-  if (auto ok = connection.exec("PRAGMA journal_mode=WAL", "apply schema"); !ok) return ok;
+  if (auto ok = connection.exec("PRAGMA journal_mode=WAL", "apply schema"); !ok) return ok.error();
 
-  // IMMEDIATE so that two processes opening a new file at once create the schema one after the
-  // other, the second one seeing the first one's user_version.
+  // IMMEDIATE so that two processes opening a new file at once migrate one after the other, the
+  // second one seeing the first one's user_version.
   auto transaction = Transaction::begin(connection, "apply schema");
   if (!transaction) return transaction.error();
 
@@ -88,15 +26,34 @@ Result<void> apply_schema(Connection& connection) {
     if (*row) version = version_query->integer(0);
   }
 
-  if (version > kSchemaVersion) {
+  const int latest = latest_version(Dialect::sqlite);
+  if (version > latest) {
     return store_error("apply schema", "the database schema version " + std::to_string(version) +
                                            " is newer than this linkgate supports (" +
-                                           std::to_string(kSchemaVersion) + "); upgrade linkgate");
+                                           std::to_string(latest) + "); upgrade linkgate");
   }
-  if (version < kSchemaVersion) {
-    if (auto ok = connection.exec(kCreateSchemaV1, "apply schema"); !ok) return ok;
+  std::vector<std::string> applied;
+  if (version == latest) {
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return applied;
   }
-  return (*transaction)->commit();
+  if (version > 0 && policy == SchemaPolicy::create_if_new) {
+    return Error{"migration_needed", "the SQLite database is at schema version " +
+                                         std::to_string(version) + " and this linkgate needs " +
+                                         std::to_string(latest) + ": run `linkgate migrate`"};
+  }
+  for (const Migration& migration : migrations_for(Dialect::sqlite)) {
+    if (migration.version <= version) continue;
+    // sqlite3_exec runs every statement of the file.
+    const std::string sql(migration.sql);
+    if (auto ok = connection.exec(sql.c_str(), "apply schema"); !ok) return ok.error();
+    applied.emplace_back(migration.name);
+  }
+  // PRAGMA takes no bound parameters; the value is an integer of ours.
+  const std::string set_version = "PRAGMA user_version = " + std::to_string(latest);
+  if (auto ok = connection.exec(set_version.c_str(), "apply schema"); !ok) return ok.error();
+  if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+  return applied;
 }
 
 }  // namespace linkgate::store::sqlite

@@ -1,23 +1,28 @@
-// The SQLite schema of linkgate: Auth.js's adapter tables (users, sessions, verification_token,
-// accounts; camelCase columns quoted as in @auth/pg-adapter) plus linkgate_outbox.
-//
-// Differences from the pg schema, and why: ids are TEXT (UUID v4 strings) so that JWT `sub`
-// values look like the other Auth.js adapters'; timestamps are INTEGER milliseconds since the
-// Unix epoch (UTC), which SQLite compares and indexes natively; sessions."sessionToken" is UNIQUE
-// because a session token must name exactly one session.
+// The SQLite schema of linkgate, from the embedded migrations src/store/migrations/sqlite/*.sql.
+// The version a database is at is kept in PRAGMA user_version.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "linkgate/result.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace linkgate::store::sqlite {
 
-// The version this build writes into PRAGMA user_version.
-inline constexpr int kSchemaVersion = 1;
+enum class SchemaPolicy {
+  // A brand-new database (user_version 0) gets every migration, so that the embedded default
+  // runs out of the box; an existing database that is behind is refused with a message naming
+  // `linkgate migrate`.
+  create_if_new,
+  // Applies every pending migration (`linkgate migrate`).
+  migrate,
+};
 
-// Switches the database to WAL and creates the schema when the file is new. Idempotent: a
-// database already at kSchemaVersion is left as it is. Fails on a database whose user_version is
-// newer than this build knows, rather than writing to tables it does not understand.
-Result<void> apply_schema(Connection& connection);
+// Switches the database to WAL and brings the schema to the latest version as `policy` allows.
+// Idempotent: a database already at the latest version is left as it is. Fails on a database
+// whose user_version is newer than this build knows, rather than writing to tables it does not
+// understand. Returns the names of the migrations it applied.
+Result<std::vector<std::string>> apply_schema(Connection& connection, SchemaPolicy policy);
 
 }  // namespace linkgate::store::sqlite

@@ -276,9 +276,19 @@ Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path) {
   {
     auto connection = store->pool().acquire();
     if (!connection) return connection.error();
-    if (auto ok = sqlite::apply_schema(**connection); !ok) return ok.error();
+    auto applied = sqlite::apply_schema(**connection, sqlite::SchemaPolicy::create_if_new);
+    if (!applied) return applied.error();
   }
   return std::shared_ptr<Store>(std::move(store));
+}
+
+Result<std::vector<std::string>> migrate_sqlite(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file::memory:")) {
+    return Error{"invalid_input", "sqlite: the database must be a file path, not in-memory"};
+  }
+  auto connection = sqlite::Connection::open(path);
+  if (!connection) return connection.error();
+  return sqlite::apply_schema(**connection, sqlite::SchemaPolicy::migrate);
 }
 
 }  // namespace linkgate::store

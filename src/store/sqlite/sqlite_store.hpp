@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "linkgate/result.hpp"
 #include "linkgate/store.hpp"
@@ -13,6 +14,12 @@ namespace linkgate::store {
 // and columns of Auth.js's adapters (users, sessions, verification_token, accounts; camelCase
 // columns) plus linkgate's own (linkgate_outbox). WAL mode, a busy timeout, and one connection
 // per thread so that calls from many worker threads never share a handle.
+// A file whose schema is behind this build's (made by an older linkgate) is refused with an
+// Error of kind "migration_needed"; a brand-new file gets the whole schema.
 Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path);
+
+// `linkgate migrate` for SQLite: creates the file when missing and applies every pending
+// migration (src/store/migrations/sqlite). Returns the names of the migrations applied.
+Result<std::vector<std::string>> migrate_sqlite(const std::string& path);
 
 }  // namespace linkgate::store

@@ -1,0 +1,259 @@
+#include "store/postgres/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstring>
+#include <utility>
+
+namespace linkgate::store::postgres {
+
+namespace {
+
+// PostgreSQL's binary timestamptz: microseconds since 2000-01-01T00:00:00Z.
+constexpr std::int64_t kPgEpochMicros = 946'684'800'000'000;
+
+// One line, without the password (libpq does not echo it, but a message is never trusted to).
+std::string clean_message(std::string message, const std::string& password) {
+  if (!password.empty()) {
+    for (auto at = message.find(password); at != std::string::npos;
+         at = message.find(password, at)) {
+      message.replace(at, password.size(), "***");
+    }
+  }
+  std::string out;
+  bool space = false;
+  for (char c : message) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// SQLSTATEs that mean "the database cannot be used right now", as opposed to a bad statement:
+// connection exceptions (class 08), shutdown and startup (57P01–57P03), too many connections.
+bool is_unavailable_state(std::string_view state) {
+  return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03" ||
+         state == "53300";
+}
+
+Error make_error(std::string_view kind, std::string_view operation, std::string_view reason) {
+  std::string message = "postgres: ";
+  message.append(operation).append(": ").append(reason);
+  return Error{std::string(kind), std::move(message)};
+}
+
+std::string option_value(const PQconninfoOption* options, const char* keyword) {
+  for (const auto* o = options; o->keyword != nullptr; ++o) {
+    if (std::strcmp(o->keyword, keyword) == 0 && o->val != nullptr) return o->val;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<ConnectSettings> parse_connect_settings(const std::string& url,
+                                               std::chrono::seconds connect_timeout) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    // libpq's message may quote part of the URL, and so the password: it is not repeated.
+    PQfreemem(error);
+    return Error{"configuration",
+                 "DATABASE_URL is not a valid PostgreSQL URL (expected "
+                 "postgres://user:password@host:port/database)"};
+  }
+  ConnectSettings settings;
+  settings.url = url;
+  settings.password = option_value(options, "password");
+  settings.connect_timeout = connect_timeout;
+  const std::string user = option_value(options, "user");
+  const std::string host = option_value(options, "host");
+  const std::string port = option_value(options, "port");
+  settings.description = "postgres://" + (user.empty() ? "" : user + "@") +
+                         (host.empty() ? "localhost" : host) + (port.empty() ? "" : ":" + port) +
+                         "/" + option_value(options, "dbname");
+  PQconninfoFree(options);
+  return settings;
+}
+
+// ---- Params ----
+
+Params& Params::text(std::string_view value) {
+  values_.emplace_back(value);
+  nulls_.push_back(false);
+  formats_.push_back(0);
+  return *this;
+}
+
+Params& Params::null() {
+  values_.emplace_back();
+  nulls_.push_back(true);
+  formats_.push_back(0);
+  return *this;
+}
+
+Params& Params::time(TimePoint value) {
+  const auto micros =
+      static_cast<std::uint64_t>(value.time_since_epoch().count() * 1000 - kPgEpochMicros);
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((micros >> (56 - 8 * i)) & 0xff);
+  values_.push_back(std::move(bytes));
+  nulls_.push_back(false);
+  formats_.push_back(1);
+  return *this;
+}
+
+// ---- Rows ----
+
+Rows::Rows(Rows&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+
+Rows::~Rows() {
+  if (result_ != nullptr) PQclear(result_);
+}
+
+int Rows::size() const {
+  return PQntuples(result_);
+}
+
+std::int64_t Rows::affected() const {
+  const char* text = PQcmdTuples(result_);
+  std::int64_t count = 0;
+  std::from_chars(text, text + std::strlen(text), count);
+  return count;
+}
+
+bool Rows::is_null(int row, int column) const {
+  return PQgetisnull(result_, row, column) != 0;
+}
+
+std::string Rows::text(int row, int column) const {
+  return std::string(PQgetvalue(result_, row, column),
+                     static_cast<std::size_t>(PQgetlength(result_, row, column)));
+}
+
+std::optional<std::string> Rows::optional_text(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return text(row, column);
+}
+
+std::int64_t Rows::integer(int row, int column) const {
+  const char* text = PQgetvalue(result_, row, column);
+  std::int64_t value = 0;
+  std::from_chars(text, text + PQgetlength(result_, row, column), value);
+  return value;
+}
+
+std::optional<TimePoint> Rows::optional_time(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return time(row, column);
+}
+
+// ---- Connection ----
+
+Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
+  const std::string timeout = std::to_string(settings.connect_timeout.count());
+  // Defaults first: the URL (expanded from dbname) overrides them when it sets the same keyword.
+  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), "linkgate", settings.url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) return make_error("unavailable", "connect", "out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    Error error = make_error("unavailable", "connect",
+                             "cannot connect to " + settings.description + ": " +
+                                 clean_message(PQerrorMessage(conn), settings.password));
+    PQfinish(conn);
+    return error;
+  }
+  // Notices (and the FATAL a server sends an idle connection when it shuts down) would go to
+  // stderr by default; the errors that matter come back as Error values instead.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  std::unique_ptr<Connection> connection(new Connection(conn, settings));
+  // Timestamps travel in binary or as epoch milliseconds, so the session time zone only matters
+  // for text a person reads; UTC keeps that text unambiguous.
+  if (auto ok = connection->run_script("SET TIME ZONE 'UTC'", "connect"); !ok) return ok.error();
+  return connection;
+}
+
+Connection::~Connection() {
+  PQfinish(conn_);
+}
+
+Error Connection::error_from(std::string_view operation, const PGresult* result) const {
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    return make_error("unavailable", operation,
+                      "the connection to " + settings_.description +
+                          " was lost: " + clean_message(PQerrorMessage(conn_), settings_.password));
+  }
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary =
+      result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const std::string sqlstate = state != nullptr ? state : "";
+  std::string reason;
+  if (sqlstate.starts_with("22")) {
+    // Data exceptions quote the offending value.
+    reason = "invalid value";
+  } else if (primary != nullptr) {
+    reason = clean_message(primary, settings_.password);
+  } else {
+    reason = clean_message(PQerrorMessage(conn_), settings_.password);
+  }
+  if (!sqlstate.empty()) reason += " (SQLSTATE " + sqlstate + ")";
+  return make_error(is_unavailable_state(sqlstate) ? "unavailable" : "store", operation, reason);
+}
+
+Result<Rows> Connection::execute(const Statement& statement, const Params& params,
+                                 std::string_view operation) {
+  if (!prepared_.contains(statement.name)) {
+    Rows prepared(PQprepare(conn_, statement.name, statement.sql, 0, nullptr));
+    if (PQresultStatus(prepared.result_) != PGRES_COMMAND_OK) {
+      return error_from(operation, prepared.result_);
+    }
+    prepared_.insert(statement.name);
+  }
+  const int count = static_cast<int>(params.values_.size());
+  std::vector<const char*> values(count);
+  std::vector<int> lengths(count);
+  for (int i = 0; i < count; ++i) {
+    values[i] = params.nulls_[i] ? nullptr : params.values_[i].data();
+    lengths[i] = static_cast<int>(params.values_[i].size());
+  }
+  Rows rows(PQexecPrepared(conn_, statement.name, count, values.data(), lengths.data(),
+                           params.formats_.data(), /*resultFormat=*/0));
+  const auto status = PQresultStatus(rows.result_);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    return error_from(operation, rows.result_);
+  }
+  return rows;
+}
+
+Result<Rows> Connection::run_script(const std::string& sql, std::string_view operation) {
+  Rows rows(PQexec(conn_, sql.c_str()));
+  const auto status = PQresultStatus(rows.result_);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    return error_from(operation, rows.result_);
+  }
+  return rows;
+}
+
+bool Connection::healthy() {
+  // Twice: the first read may take the FATAL message a terminated backend sent, the second
+  // then sees the end of the stream. Neither waits: they read only what has already arrived.
+  for (int i = 0; i < 2; ++i) {
+    if (PQstatus(conn_) != CONNECTION_OK || PQconsumeInput(conn_) == 0) return false;
+    (void)PQisBusy(conn_);
+  }
+  return PQstatus(conn_) == CONNECTION_OK;
+}
+
+bool Connection::reusable() const {
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+}  // namespace linkgate::store::postgres

@@ -1,0 +1,124 @@
+// One libpq connection with its prepared statements, and the values that go in and out of it.
+//
+// A Connection is used by one thread at a time; the ConnectionPool hands each caller its own.
+// Error messages never carry bound values (tokens, emails) nor the password of the URL: they name
+// the operation, PostgreSQL's primary message and its SQLSTATE (data errors, whose messages may
+// quote a value, carry only the SQLSTATE).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "linkgate/result.hpp"
+#include "linkgate/store.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace linkgate::store::postgres {
+
+// Where and how to connect. Built by parse_connect_settings from DATABASE_URL.
+struct ConnectSettings {
+  std::string url;          // postgres://user:password@host:port/db?params (libpq's URI syntax)
+  std::string description;  // the URL without its password, for messages
+  std::string password;     // removed from any message libpq writes, should it appear there
+  std::chrono::seconds connect_timeout{3};
+};
+
+// Validates `url` with libpq's own parser. The Error never repeats the URL (it may hold a
+// password).
+Result<ConnectSettings> parse_connect_settings(const std::string& url,
+                                               std::chrono::seconds connect_timeout);
+
+// A statement of the adapter, prepared on each connection under `name` the first time it is used.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+// The parameters of one execution. Text values are sent as text (PostgreSQL converts them to the
+// column's type); times are sent in binary as timestamptz, so that milliseconds arrive exactly.
+class Params {
+ public:
+  Params& text(std::string_view value);
+  Params& null();
+  Params& time(TimePoint value);
+  Params& integer(std::int64_t value) { return text(std::to_string(value)); }
+  Params& optional_text(const std::optional<std::string>& value) {
+    return value ? text(*value) : null();
+  }
+  Params& optional_time(const std::optional<TimePoint>& value) {
+    return value ? time(*value) : null();
+  }
+
+ private:
+  friend class Connection;
+  std::vector<std::string> values_;
+  std::vector<bool> nulls_;
+  std::vector<int> formats_;
+};
+
+// The rows of a successful execution, in text format.
+class Rows {
+ public:
+  explicit Rows(pg_result* result) : result_(result) {}
+  Rows(Rows&& other) noexcept;
+  Rows& operator=(Rows&&) = delete;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+  ~Rows();
+
+  int size() const;
+  // The number of rows the command changed (PQcmdTuples).
+  std::int64_t affected() const;
+  bool is_null(int row, int column) const;
+  std::string text(int row, int column) const;  // NULL reads as ""
+  std::optional<std::string> optional_text(int row, int column) const;
+  std::int64_t integer(int row, int column) const;
+  // A column selected as integer milliseconds since the Unix epoch (see kMillis in the store).
+  TimePoint time(int row, int column) const {
+    return TimePoint(std::chrono::milliseconds(integer(row, column)));
+  }
+  std::optional<TimePoint> optional_time(int row, int column) const;
+
+ private:
+  friend class Connection;
+  pg_result* result_;
+};
+
+class Connection {
+ public:
+  // Connects (bounded by the connect timeout). A failure is Error{kind "unavailable"}.
+  static Result<std::unique_ptr<Connection>> open(const ConnectSettings& settings);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs a prepared statement (preparing it on first use on this connection).
+  Result<Rows> execute(const Statement& statement, const Params& params,
+                       std::string_view operation);
+  // Runs one or more statements without parameters (transaction control, migrations).
+  Result<Rows> run_script(const std::string& sql, std::string_view operation);
+
+  // False when the server has closed this connection (a restart, an administrator's
+  // pg_terminate_backend): reads what is pending without waiting.
+  bool healthy();
+  // True when the connection is open, idle and outside any transaction: fit to be reused.
+  bool reusable() const;
+
+ private:
+  Connection(pg_conn* conn, const ConnectSettings& settings) : conn_(conn), settings_(settings) {}
+  Error error_from(std::string_view operation, const pg_result* result) const;
+
+  pg_conn* conn_;
+  const ConnectSettings& settings_;
+  std::unordered_set<std::string_view> prepared_;
+};
+
+}  // namespace linkgate::store::postgres

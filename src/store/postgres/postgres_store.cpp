@@ -1,0 +1,321 @@
+#include "store/postgres/postgres_store.hpp"
+
+#include <charconv>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "store/postgres/connection.hpp"
+#include "store/postgres/connection_pool.hpp"
+#include "store/postgres/schema.hpp"
+
+namespace linkgate::store {
+
+namespace {
+
+using postgres::Connection;
+using postgres::ConnectionPool;
+using postgres::Params;
+using postgres::Rows;
+using postgres::Statement;
+
+// Times are read as integer milliseconds since the Unix epoch (extract gives an exact numeric).
+#define LINKGATE_MS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
+#define LINKGATE_USER_COLUMNS "id::text, name, email, " LINKGATE_MS("\"emailVerified\"") ", image"
+
+// users.id is SERIAL: the id of the input is ignored, like Auth.js's pg adapter does.
+constexpr Statement kCreateUser{
+    "lg_create_user", R"(INSERT INTO users (name, email, "emailVerified", image) )"
+                      "VALUES ($1, $2, $3::timestamptz, $4) RETURNING " LINKGATE_USER_COLUMNS};
+constexpr Statement kGetUser{"lg_get_user",
+                             "SELECT " LINKGATE_USER_COLUMNS " FROM users WHERE id = $1::integer"};
+// users.email is not UNIQUE in Auth.js's schema; should duplicates exist, the oldest wins.
+constexpr Statement kGetUserByEmail{"lg_get_user_by_email",
+                                    "SELECT " LINKGATE_USER_COLUMNS
+                                    " FROM users WHERE email = $1 ORDER BY id LIMIT 1"};
+// One statement merges and returns the row. Unset fields bind NULL and keep the stored value.
+constexpr Statement kUpdateUser{
+    "lg_update_user",
+    R"(UPDATE users SET name = coalesce($1, name), email = coalesce($2, email), )"
+    R"("emailVerified" = coalesce($3::timestamptz, "emailVerified"), )"
+    "image = coalesce($4, image) WHERE id = $5::integer RETURNING " LINKGATE_USER_COLUMNS};
+
+constexpr Statement kCreateSession{"lg_create_session",
+                                   R"(INSERT INTO sessions ("userId", expires, "sessionToken") )"
+                                   "VALUES ($1::integer, $2::timestamptz, $3)"};
+constexpr Statement kGetSessionAndUser{
+    "lg_get_session_and_user",
+    R"(SELECT s."sessionToken", s."userId"::text, )" LINKGATE_MS("s.expires") ", "
+    R"(u.id::text, u.name, u.email, )" LINKGATE_MS("u.\"emailVerified\"") ", u.image "
+    R"(FROM sessions s JOIN users u ON u.id = s."userId" WHERE s."sessionToken" = $1)"};
+constexpr Statement kUpdateSessionExpiry{
+    "lg_update_session_expiry",
+    R"(UPDATE sessions SET expires = $1::timestamptz WHERE "sessionToken" = $2)"};
+constexpr Statement kDeleteSession{
+    "lg_delete_session", R"(DELETE FROM sessions WHERE "sessionToken" = $1 )"
+                         R"(RETURNING "sessionToken", "userId"::text, )" LINKGATE_MS("expires")};
+
+constexpr Statement kCreateVerificationToken{
+    "lg_create_verification_token",
+    "INSERT INTO verification_token (identifier, expires, token) "
+    "VALUES ($1, $2::timestamptz, $3)"};
+// The statement Auth.js's pg adapter runs (§8): a single DELETE … RETURNING, so of concurrent
+// callers exactly one deletes (and gets) the row; the others wait for its row lock, then find the
+// row gone.
+constexpr Statement kUseVerificationToken{
+    "lg_use_verification_token",
+    "DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
+    "RETURNING identifier, " LINKGATE_MS("expires") ", token"};
+
+// Both sweeps in one statement, hence one transaction.
+constexpr Statement kDeleteExpired{
+    "lg_delete_expired",
+    "WITH tokens AS (DELETE FROM verification_token WHERE expires < $1::timestamptz RETURNING 1), "
+    "swept_sessions AS (DELETE FROM sessions WHERE expires < $1::timestamptz RETURNING 1) "
+    "SELECT (SELECT count(*) FROM tokens), (SELECT count(*) FROM swept_sessions)"};
+
+constexpr Statement kAddOutboxMessage{
+    "lg_add_outbox_message",
+    R"(INSERT INTO linkgate_outbox (created_at, "to", "from", subject, text, html, url, provider) )"
+    "VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+constexpr Statement kListOutboxMessages{
+    "lg_list_outbox_messages",
+    "SELECT id, " LINKGATE_MS(
+        "created_at") R"(, "to", "from", subject, text, html, url, provider )"
+                      "FROM linkgate_outbox ORDER BY id DESC LIMIT $1::integer"};
+
+#undef LINKGATE_USER_COLUMNS
+#undef LINKGATE_MS
+
+// users.id and sessions."userId" are INTEGER: an id that is not one (a UUID minted by another
+// store, say) names no user here.
+std::optional<std::int64_t> parse_id(const std::string& id) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
+  if (id.empty() || ec != std::errc() || end != id.data() + id.size() || value < 1 ||
+      value > std::numeric_limits<std::int32_t>::max()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+User read_user(const Rows& rows, int row, int first) {
+  return User{
+      .id = rows.text(row, first),
+      .name = rows.optional_text(row, first + 1),
+      .email = rows.text(row, first + 2),
+      .email_verified = rows.optional_time(row, first + 3),
+      .image = rows.optional_text(row, first + 4),
+  };
+}
+
+Session read_session(const Rows& rows, int row) {
+  return Session{.session_token = rows.text(row, 0),
+                 .user_id = rows.text(row, 1),
+                 .expires = rows.time(row, 2)};
+}
+
+// The first row mapped with `read`, or nullopt when there is none.
+template <class Read>
+using RowOf = std::invoke_result_t<Read, const Rows&, int>;
+
+template <class Read>
+Result<std::optional<RowOf<Read>>> first_row(Result<Rows> rows, Read read) {
+  if (!rows) return rows.error();
+  if (rows->size() == 0) return std::optional<RowOf<Read>>();
+  return std::optional<RowOf<Read>>(read(*rows, 0));
+}
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(postgres::ConnectSettings settings, const PostgresOptions& options)
+      : pool_(std::move(settings), options.pool_size, options.acquire_wait) {}
+
+  ConnectionPool& pool() { return pool_; }
+
+  Result<User> create_user(const User& user) override {
+    auto created = run(kCreateUser, "create_user",
+                       Params()
+                           .optional_text(user.name)
+                           .text(user.email)
+                           .optional_time(user.email_verified)
+                           .optional_text(user.image),
+                       read_user_row);
+    if (!created) return created.error();
+    if (!*created) return error("create_user", "the insert returned no row");
+    return std::move(**created);
+  }
+
+  Result<std::optional<User>> get_user(const std::string& id) override {
+    auto number = parse_id(id);
+    if (!number) return std::optional<User>();
+    return run(kGetUser, "get_user", Params().integer(*number), read_user_row);
+  }
+
+  Result<std::optional<User>> get_user_by_email(const std::string& email) override {
+    return run(kGetUserByEmail, "get_user_by_email", Params().text(email), read_user_row);
+  }
+
+  Result<User> update_user(const UserUpdate& update) override {
+    auto number = parse_id(update.id);
+    if (!number) return Error{"not_found", "postgres: update_user: no user has this id"};
+    auto updated = run(kUpdateUser, "update_user",
+                       Params()
+                           .optional_text(update.name)
+                           .optional_text(update.email)
+                           .optional_time(update.email_verified)
+                           .optional_text(update.image)
+                           .integer(*number),
+                       read_user_row);
+    if (!updated) return updated.error();
+    if (!*updated) return Error{"not_found", "postgres: update_user: no user has this id"};
+    return std::move(**updated);
+  }
+
+  Result<Session> create_session(const Session& session) override {
+    auto user_id = parse_id(session.user_id);
+    if (!user_id) return error("create_session", "the user id is not a user of this database");
+    auto done =
+        execute(kCreateSession, "create_session",
+                Params().integer(*user_id).time(session.expires).text(session.session_token));
+    if (!done) return done.error();
+    return session;
+  }
+
+  Result<std::optional<SessionAndUser>> get_session_and_user(
+      const std::string& session_token) override {
+    return run(kGetSessionAndUser, "get_session_and_user", Params().text(session_token),
+               [](const Rows& rows, int row) {
+                 return SessionAndUser{.session = read_session(rows, row),
+                                       .user = read_user(rows, row, 3)};
+               });
+  }
+
+  Result<void> update_session_expiry(const std::string& session_token, TimePoint expires) override {
+    // An unknown token is not an error, like Auth.js's updateSession.
+    auto done = execute(kUpdateSessionExpiry, "update_session_expiry",
+                        Params().time(expires).text(session_token));
+    if (!done) return done.error();
+    return {};
+  }
+
+  Result<std::optional<Session>> delete_session(const std::string& session_token) override {
+    return run(kDeleteSession, "delete_session", Params().text(session_token), read_session);
+  }
+
+  Result<void> create_verification_token(const VerificationToken& token) override {
+    auto done = execute(kCreateVerificationToken, "create_verification_token",
+                        Params().text(token.identifier).time(token.expires).text(token.token));
+    if (!done) return done.error();
+    return {};
+  }
+
+  Result<std::optional<VerificationToken>> use_verification_token(
+      const std::string& identifier, const std::string& token_hash) override {
+    return run(kUseVerificationToken, "use_verification_token",
+               Params().text(identifier).text(token_hash), [](const Rows& rows, int row) {
+                 return VerificationToken{.identifier = rows.text(row, 0),
+                                          .token = rows.text(row, 2),
+                                          .expires = rows.time(row, 1)};
+               });
+  }
+
+  Result<SweepCounts> delete_expired(TimePoint now) override {
+    auto rows = execute(kDeleteExpired, "delete_expired", Params().time(now));
+    if (!rows) return rows.error();
+    return SweepCounts{.verification_tokens = rows->integer(0, 0), .sessions = rows->integer(0, 1)};
+  }
+
+  Result<std::int64_t> add_outbox_message(const OutboxMessage& message) override {
+    auto rows = execute(kAddOutboxMessage, "add_outbox_message",
+                        Params()
+                            .time(message.created_at)
+                            .text(message.to)
+                            .text(message.from)
+                            .text(message.subject)
+                            .text(message.text)
+                            .text(message.html)
+                            .text(message.url)
+                            .text(message.provider));
+    if (!rows) return rows.error();
+    if (rows->size() != 1) return error("add_outbox_message", "the insert returned no row");
+    return rows->integer(0, 0);
+  }
+
+  Result<std::vector<OutboxMessage>> list_outbox_messages(int limit) override {
+    if (limit <= 0) return std::vector<OutboxMessage>{};
+    auto rows = execute(kListOutboxMessages, "list_outbox_messages", Params().integer(limit));
+    if (!rows) return rows.error();
+    std::vector<OutboxMessage> messages;
+    for (int i = 0; i < rows->size(); ++i) {
+      messages.push_back(OutboxMessage{.id = rows->integer(i, 0),
+                                       .created_at = rows->time(i, 1),
+                                       .to = rows->text(i, 2),
+                                       .from = rows->text(i, 3),
+                                       .subject = rows->text(i, 4),
+                                       .text = rows->text(i, 5),
+                                       .html = rows->text(i, 6),
+                                       .url = rows->text(i, 7),
+                                       .provider = rows->text(i, 8)});
+    }
+    return messages;
+  }
+
+ private:
+  static User read_user_row(const Rows& rows, int row) { return read_user(rows, row, 0); }
+
+  static Error error(std::string_view operation, std::string_view reason) {
+    std::string message = "postgres: ";
+    message.append(operation).append(": ").append(reason);
+    return Error{"store", std::move(message)};
+  }
+
+  // Runs `statement` on a connection of this caller's own.
+  Result<Rows> execute(const Statement& statement, std::string_view operation,
+                       const Params& params) {
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    return (*connection)->execute(statement, params, operation);
+  }
+
+  template <class Read>
+  Result<std::optional<RowOf<Read>>> run(const Statement& statement, std::string_view operation,
+                                         const Params& params, Read read) {
+    return first_row(execute(statement, operation, params), read);
+  }
+
+  ConnectionPool pool_;
+};
+
+Result<postgres::ConnectSettings> settings_for(const std::string& url,
+                                               const PostgresOptions& options) {
+  if (options.pool_size < 1) return Error{"configuration", "DATABASE_POOL_SIZE must be at least 1"};
+  return postgres::parse_connect_settings(url, options.connect_timeout);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Store>> open_postgres_store(const std::string& url,
+                                                   const PostgresOptions& options) {
+  auto settings = settings_for(url, options);
+  if (!settings) return settings.error();
+  auto store = std::make_shared<PostgresStore>(std::move(*settings), options);
+  {
+    auto connection = store->pool().acquire();
+    if (!connection) return connection.error();
+    if (auto ok = postgres::check_schema(**connection); !ok) return ok.error();
+  }
+  return std::shared_ptr<Store>(std::move(store));
+}
+
+Result<std::vector<std::string>> migrate_postgres(const std::string& url,
+                                                  const PostgresOptions& options) {
+  auto settings = settings_for(url, options);
+  if (!settings) return settings.error();
+  ConnectionPool pool(std::move(*settings), 1, options.acquire_wait);
+  auto connection = pool.acquire();
+  if (!connection) return connection.error();
+  return postgres::migrate(**connection);
+}
+
+}  // namespace linkgate::store

@@ -1,0 +1,35 @@
+// The PostgreSQL Store adapter (DATABASE_URL=postgres://user:password@host:port/database), on
+// the tables of Auth.js's pg adapter (authjs-behaviour.md §8) so that linkgate and Auth.js can
+// share a database, and so that several linkgate nodes can share one.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "linkgate/result.hpp"
+#include "linkgate/store.hpp"
+
+namespace linkgate::store {
+
+struct PostgresOptions {
+  int pool_size = 8;                              // DATABASE_POOL_SIZE: connections open at most
+  std::chrono::seconds connect_timeout{3};        // per connection attempt (libpq's minimum is 2 s)
+  std::chrono::milliseconds acquire_wait{10000};  // how long a call waits for a busy pool
+};
+
+// Connects once (so that a wrong URL or password shows at startup) and checks the schema: a
+// database that needs migrations is refused with an Error of kind "migration_needed" that names
+// `linkgate migrate`. Calls made while the database is down return Error{kind "unavailable"}
+// after at most the connect timeout, and work again once it is back.
+Result<std::shared_ptr<Store>> open_postgres_store(const std::string& url,
+                                                   const PostgresOptions& options = {});
+
+// `linkgate migrate` for PostgreSQL: applies every pending migration of
+// src/store/migrations/postgres. Returns the names of the migrations applied (none when the
+// database was up to date).
+Result<std::vector<std::string>> migrate_postgres(const std::string& url,
+                                                  const PostgresOptions& options = {});
+
+}  // namespace linkgate::store
