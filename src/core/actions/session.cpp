@@ -54,8 +54,17 @@ Response database_session(Context& ctx, const std::string& cookie, bool no_cache
   const TimePoint now = ctx.now();
   auto found = store.get_session_and_user(cookie);
   if (!found) {
-    // A store failure answers null (200), like Auth.js's SessionTokenError (§5).
     ctx.state.log(LogLevel::error, "session: store failed: " + found.error().message);
+    // A database that is down answers 503, so that a client (and a load balancer) can tell
+    // "no session" from "cannot tell now"; Auth.js's client reads any non-OK answer as no
+    // session. Other store failures answer null (200), like Auth.js's SessionTokenError (§5).
+    if (found.error().kind == "unavailable") {
+      Response r =
+          ctx.json(503, R"({"message":"The session store is unavailable. Try again later."})");
+      r.set_header("Retry-After", "5");
+      add_no_cache_headers(r);
+      return r;
+    }
     return null_session(ctx, no_cache);
   }
   if (!found->has_value()) {
