@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "linkgate/mailer.hpp"
 #include "linkgate/store.hpp"
@@ -50,6 +51,8 @@ struct MailgunOptions {
 // from, to, subject, html, text. The domain is the From address's domain, read properly from
 // "Name <a@b.c>"; the From is sent as given, display name kept (Auth.js's bug fixed, §6).
 std::shared_ptr<Transport> make_mailgun_transport(MailgunOptions options);
+// The API base for a region: "EU" (any case) → https://api.eu.mailgun.net, else the US one.
+std::string mailgun_api_base(std::string_view region);
 
 struct LoopsOptions {
   HttpProviderOptions http;

@@ -28,7 +28,15 @@ bool is_json_media_type(const std::optional<std::string>& value) {
   return lower(trim(value->substr(0, value->find(';')))) == "application/json";
 }
 
-bool is_single_address(const std::string& value) {
+bool is_single_address(const std::string& input) {
+  // A quoted display name ("Acme, Inc.") may hold list separators: look past it.
+  std::string value = input;
+  if (!value.empty() && value.front() == '"') {
+    std::size_t close = 1;
+    while (close < value.size() && value[close] != '"') close += value[close] == '\\' ? 2 : 1;
+    if (close >= value.size()) return false;
+    value = "name" + value.substr(close + 1);
+  }
   if (value.find_first_of(",;") != std::string::npos) return false;
   std::string address = value;
   const auto open = value.find('<');

@@ -17,16 +17,11 @@ namespace linkgate::mail {
 
 namespace {
 
-std::string region_base(const std::string& region) {
-  return region == "EU" || region == "eu" ? "https://api.eu.mailgun.net"
-                                          : "https://api.mailgun.net";
-}
-
 class MailgunTransport final : public Transport {
  public:
   explicit MailgunTransport(MailgunOptions options) : options_(std::move(options)) {
     options_.http.base_url =
-        normalize_base_url(options_.http.base_url, region_base(options_.region));
+        normalize_base_url(options_.http.base_url, mailgun_api_base(options_.region));
     credentials_ = crypto::base64_encode("api:" + options_.http.api_key);
   }
 
@@ -71,6 +66,11 @@ class MailgunTransport final : public Transport {
 };
 
 }  // namespace
+
+std::string mailgun_api_base(std::string_view region) {
+  return region == "EU" || region == "eu" ? "https://api.eu.mailgun.net"
+                                          : "https://api.mailgun.net";
+}
 
 std::shared_ptr<Transport> make_mailgun_transport(MailgunOptions options) {
   return std::make_shared<MailgunTransport>(std::move(options));
