@@ -169,7 +169,7 @@ Result<std::string> build_mime_message(const EmailMessage& message,
   header("Date", rfc5322_date(date));
   header("Message-ID", "<" + std::string(unique) + "@" + from->domain() + ">");
   header("MIME-Version", "1.0");
-  header("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
+  header("Content-Type", "multipart/alternative;\r\n boundary=\"" + boundary + "\"");
   out += kCrlf;
   out += "This is a multi-part message in MIME format.\r\n";
   for (const auto& [type, body] :

@@ -49,14 +49,17 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
-// Keeps the server's last reply line (what curl receives as "header" data in SMTP). Only
+// Keeps the server's last failure reply (what curl receives as "header" data in SMTP). Only
 // incoming data is looked at: outgoing lines carry the AUTH credentials.
 int keep_last_reply(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
   if (type != CURLINFO_HEADER_IN) return 0;
   auto* last = static_cast<std::string*>(user);
   std::string_view line(data, size);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
-  if (!line.empty()) last->assign(line.substr(0, 300));
+  // Only failure replies (4xx, 5xx) explain an error; the closing "221 Bye" would hide them.
+  if (!line.empty() && (line.front() == '4' || line.front() == '5')) {
+    last->assign(line.substr(0, 300));
+  }
   return 0;
 }
 
@@ -146,7 +149,7 @@ class SmtpTransport final : public Transport {
     long reply_code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply_code);
     std::string detail = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
-    if (!last_reply.empty() && reply_code >= 400) detail += " (server said: " + last_reply + ")";
+    if (!last_reply.empty()) detail += " (server said: " + last_reply + ")";
     const bool retryable = reply_code >= 400 ? reply_code < 500 : is_transient(code);
     const auto secrets = secrets_for(message, server_.password, credentials_);
     return TryOutcome{
