@@ -8,6 +8,7 @@
 # user that Debian's package creates. It writes, into STATE_DIR:
 #   url      postgres://linkgate:<password>@127.0.0.1:<port>/linkgate_test
 #   data_dir the cluster's directory (stop_cluster.sh removes it)
+#   options  the server's options (cluster_ctl.sh starts it again with them)
 # Any failure exits non-zero with a message saying why: the tests that need the cluster then fail.
 set -euo pipefail
 
@@ -37,7 +38,7 @@ if [ -f "$state_dir/data_dir" ]; then
   "$(dirname "$0")/stop_cluster.sh" "$state_dir" || true
 fi
 mkdir -p "$state_dir"
-rm -f "$state_dir/url" "$state_dir/data_dir"
+rm -f "$state_dir/url" "$state_dir/data_dir" "$state_dir/options"
 
 data_dir=$(mktemp -d "${TMPDIR:-/tmp}/linkgate-pg-XXXXXX")
 chmod 700 "$data_dir"
@@ -57,9 +58,10 @@ started=""
 for attempt in 1 2 3 4 5; do
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
     echo $((20000 + RANDOM % 40000)))
+  options="-c listen_addresses=127.0.0.1 -p $port -k $data_dir -c max_connections=300"
+  options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   if "${run_as[@]}" "$pg_bin/pg_ctl" -D "$data_dir/data" -l "$data_dir/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $data_dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null 2>&1; then
+    -o "$options" start >/dev/null 2>&1; then
     started=yes
     break
   fi
@@ -70,5 +72,6 @@ done
 "${run_as[@]}" "$pg_bin/psql" -h "$data_dir" -p "$port" -U "$user" -d postgres -v ON_ERROR_STOP=1 -q \
   -c "CREATE DATABASE $database" >/dev/null || fail "could not create the test database"
 
+echo "$options" >"$state_dir/options"
 echo "postgres://$user:$password@127.0.0.1:$port/$database" >"$state_dir/url"
 echo "PostgreSQL test cluster on 127.0.0.1:$port in $data_dir"

@@ -16,4 +16,4 @@ fi
 case "$data_dir" in
   */linkgate-pg-*) rm -rf "$data_dir" ;;
 esac
-rm -f "$state_dir/url" "$state_dir/data_dir"
+rm -f "$state_dir/url" "$state_dir/data_dir" "$state_dir/options"

@@ -1,19 +1,76 @@
-// A fresh SQLite store in its own temporary directory, for each test.
+// Fixtures of the store tests. StoreTest is the conformance suite's: every TEST_P runs against
+// both stores, SQLite on a fresh temporary file and PostgreSQL on a fresh schema of the test
+// cluster (tests/pg/start_cluster.sh), migrated by the store's own migrations.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 
 #include "linkgate/store.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/postgres_test_db.hpp"
 #include "support/test_env.hpp"
 
 namespace linkgate::store::testing {
 
+enum class Backend { sqlite, postgres };
+
+inline void PrintTo(Backend backend, std::ostream* out) {
+  *out << (backend == Backend::sqlite ? "sqlite" : "postgres");
+}
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::sqlite ? "Sqlite" : "Postgres";
+}
+
+// Now, truncated to whole seconds like the Auth.js adapter suite's fixtures.
+inline TimePoint now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::time_point_cast<std::chrono::seconds>(Clock::now()));
+}
+
+// A migrated PostgreSQL store on a fresh schema of the test cluster; `url` receives its URL.
+inline std::shared_ptr<Store> open_fresh_postgres(std::string& url,
+                                                  const PostgresOptions& options = {}) {
+  url = linkgate::testing::fresh_postgres_url();
+  if (url.empty()) return nullptr;
+  auto migrated = migrate_postgres(url, options);
+  if (!migrated) {
+    ADD_FAILURE() << "migrate_postgres: " << migrated.error().message;
+    return nullptr;
+  }
+  auto opened = open_postgres_store(url, options);
+  if (!opened) {
+    ADD_FAILURE() << "open_postgres_store: " << opened.error().message;
+    return nullptr;
+  }
+  return *opened;
+}
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::sqlite) {
+      auto opened = open_sqlite_store(linkgate::testing::make_temp_dir() + "/linkgate.db");
+      if (opened) store_ = *opened;
+      ASSERT_TRUE(opened.ok()) << opened.error().message;
+    } else {
+      store_ = open_fresh_postgres(url_);
+    }
+    ASSERT_NE(store_, nullptr);
+  }
+
+  std::string url_;  // PostgreSQL only
+  std::shared_ptr<Store> store_;
+};
+
+// SQLite-only behaviour (UUID ids, the file, WAL).
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -31,13 +88,19 @@ class SqliteStoreTest : public ::testing::Test {
     return *opened;
   }
 
-  // Now, truncated to whole seconds like the Auth.js adapter suite's fixtures.
-  static TimePoint now_seconds() {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(
-        std::chrono::time_point_cast<std::chrono::seconds>(Clock::now()));
+  std::string path_;
+  std::shared_ptr<Store> store_;
+};
+
+// PostgreSQL-only behaviour (Auth.js's schema, migrations, the pool, SQL interop).
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = open_fresh_postgres(url_);
+    ASSERT_NE(store_, nullptr);
   }
 
-  std::string path_;
+  std::string url_;
   std::shared_ptr<Store> store_;
 };
 

@@ -1,5 +1,5 @@
-// The Auth.js shared adapter suite (authjs-behaviour.md §8, packages/utils/adapter.ts), for the
-// methods the email flow uses, run against a real SQLite file.
+// The store conformance suite, part 1: the Auth.js shared adapter suite (authjs-behaviour.md §8,
+// packages/utils/adapter.ts) for the methods the email flow uses, run against both stores.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -20,7 +20,7 @@ User fill_murray(TimePoint now) {
 }
 
 // §8 createUser: the stored row equals the input plus an id.
-TEST_F(SqliteStoreTest, AuthjsCreateUserReturnsTheRow) {
+TEST_P(StoreTest, AuthjsCreateUserReturnsTheRow) {
   const auto now = now_seconds();
   auto created = store_->create_user(fill_murray(now));
   ASSERT_TRUE(created.ok()) << describe(created);
@@ -43,43 +43,17 @@ TEST_F(SqliteStoreTest, AuthjsCreateUserReturnsTheRow) {
   EXPECT_EQ((*by_email)->id, created->id);
 }
 
-TEST_F(SqliteStoreTest, CreateUserMakesUuidV4IdsAndKeepsGivenOnes) {
-  auto first = store_->create_user(user_with_email("a@example.com"));
-  auto second = store_->create_user(user_with_email("b@example.com"));
-  ASSERT_TRUE(first.ok()) << describe(first);
-  ASSERT_TRUE(second.ok()) << describe(second);
-  for (const auto& id : {first->id, second->id}) {
-    ASSERT_EQ(id.size(), 36u) << id;
-    EXPECT_EQ(id[8], '-');
-    EXPECT_EQ(id[13], '-');
-    EXPECT_EQ(id[14], '4') << id;
-    EXPECT_EQ(id[18], '-');
-    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
-    EXPECT_EQ(id[23], '-');
-    EXPECT_EQ(id.find_first_not_of("0123456789abcdef-"), std::string::npos) << id;
-  }
-  EXPECT_NE(first->id, second->id);
-  EXPECT_FALSE(first->name.has_value());
-  EXPECT_FALSE(first->email_verified.has_value());
-
-  auto given = store_->create_user(user_with_email("c@example.com", "user-42"));
-  ASSERT_TRUE(given.ok()) << describe(given);
-  EXPECT_EQ(given->id, "user-42");
-
-  auto duplicate = store_->create_user(user_with_email("d@example.com", "user-42"));
-  ASSERT_FALSE(duplicate.ok());
-  EXPECT_EQ(duplicate.error().kind, "store");
-}
-
 // §8 getUser: an unknown id → null.
-TEST_F(SqliteStoreTest, AuthjsGetUserUnknownIsNullopt) {
-  auto user = store_->get_user("00000000-0000-4000-8000-000000000000");
-  ASSERT_TRUE(user.ok()) << describe(user);
-  EXPECT_FALSE(user->has_value());
+TEST_P(StoreTest, AuthjsGetUserUnknownIsNullopt) {
+  for (const char* id : {"00000000-0000-4000-8000-000000000000", "999999", "0", "-1", "", "x"}) {
+    auto user = store_->get_user(id);
+    ASSERT_TRUE(user.ok()) << describe(user);
+    EXPECT_FALSE(user->has_value()) << id;
+  }
 }
 
 // §8 getUserByEmail: unknown → null; the lookup is exact (case-sensitive).
-TEST_F(SqliteStoreTest, AuthjsGetUserByEmailUnknownIsNullopt) {
+TEST_P(StoreTest, AuthjsGetUserByEmailUnknownIsNullopt) {
   auto user = store_->get_user_by_email("unknown@example.com");
   ASSERT_TRUE(user.ok()) << describe(user);
   EXPECT_FALSE(user->has_value());
@@ -91,7 +65,7 @@ TEST_F(SqliteStoreTest, AuthjsGetUserByEmailUnknownIsNullopt) {
 }
 
 // §8 createSession; getSessionAndUser ("invalid-token" → null).
-TEST_F(SqliteStoreTest, AuthjsCreateSessionAndGetSessionAndUser) {
+TEST_P(StoreTest, AuthjsCreateSessionAndGetSessionAndUser) {
   const auto now = now_seconds();
   auto user = store_->create_user(fill_murray(now));
   ASSERT_TRUE(user.ok()) << describe(user);
@@ -119,7 +93,7 @@ TEST_F(SqliteStoreTest, AuthjsCreateSessionAndGetSessionAndUser) {
   EXPECT_FALSE(invalid->has_value());
 }
 
-TEST_F(SqliteStoreTest, CreateSessionRejectsADuplicateToken) {
+TEST_P(StoreTest, CreateSessionRejectsADuplicateToken) {
   auto user = store_->create_user(user_with_email("a@example.com"));
   ASSERT_TRUE(user.ok()) << describe(user);
   const Session session{.session_token = "dup", .user_id = user->id, .expires = now_seconds()};
@@ -131,7 +105,7 @@ TEST_F(SqliteStoreTest, CreateSessionRejectsADuplicateToken) {
 }
 
 // §8 updateUser (name): returns the full, merged user.
-TEST_F(SqliteStoreTest, AuthjsUpdateUserReturnsTheMergedUser) {
+TEST_P(StoreTest, AuthjsUpdateUserReturnsTheMergedUser) {
   const auto now = now_seconds();
   auto user = store_->create_user(fill_murray(now));
   ASSERT_TRUE(user.ok()) << describe(user);
@@ -160,7 +134,7 @@ TEST_F(SqliteStoreTest, AuthjsUpdateUserReturnsTheMergedUser) {
   EXPECT_EQ((*stored)->email_verified, later);
 }
 
-TEST_F(SqliteStoreTest, UpdateUserUnknownIsNotFound) {
+TEST_P(StoreTest, UpdateUserUnknownIsNotFound) {
   auto update = update_of("nobody");
   update.name = "x";
   auto updated = store_->update_user(update);
@@ -169,7 +143,7 @@ TEST_F(SqliteStoreTest, UpdateUserUnknownIsNotFound) {
 }
 
 // §8 updateSession: the new expiry is persisted.
-TEST_F(SqliteStoreTest, AuthjsUpdateSessionExpiryIsPersisted) {
+TEST_P(StoreTest, AuthjsUpdateSessionExpiryIsPersisted) {
   const auto now = now_seconds();
   auto user = store_->create_user(fill_murray(now));
   ASSERT_TRUE(user.ok()) << describe(user);
@@ -188,7 +162,7 @@ TEST_F(SqliteStoreTest, AuthjsUpdateSessionExpiryIsPersisted) {
 }
 
 // §8 deleteSession: returns the deleted session, then nothing.
-TEST_F(SqliteStoreTest, AuthjsDeleteSessionReturnsItThenNullopt) {
+TEST_P(StoreTest, AuthjsDeleteSessionReturnsItThenNullopt) {
   const auto now = now_seconds();
   auto user = store_->create_user(fill_murray(now));
   ASSERT_TRUE(user.ok()) << describe(user);
@@ -212,7 +186,7 @@ TEST_F(SqliteStoreTest, AuthjsDeleteSessionReturnsItThenNullopt) {
 }
 
 // §8 createVerificationToken / useVerificationToken: returned once, then null.
-TEST_F(SqliteStoreTest, AuthjsUseVerificationTokenReturnsItOnce) {
+TEST_P(StoreTest, AuthjsUseVerificationTokenReturnsItOnce) {
   const VerificationToken token{
       .identifier = "fill@murray.com", .token = "hash-1", .expires = now_seconds() + 15min};
   auto created = store_->create_verification_token(token);
@@ -231,7 +205,7 @@ TEST_F(SqliteStoreTest, AuthjsUseVerificationTokenReturnsItOnce) {
 }
 
 // §8 useVerificationToken must match both identifier and token (GHSA-pg53-56cg-4m8q).
-TEST_F(SqliteStoreTest, AuthjsUseVerificationTokenWrongIdentifierIsNullopt) {
+TEST_P(StoreTest, AuthjsUseVerificationTokenWrongIdentifierIsNullopt) {
   const VerificationToken token{
       .identifier = "fill@murray.com", .token = "hash-1", .expires = now_seconds() + 15min};
   ASSERT_TRUE(store_->create_verification_token(token).ok());
@@ -247,7 +221,7 @@ TEST_F(SqliteStoreTest, AuthjsUseVerificationTokenWrongIdentifierIsNullopt) {
 }
 
 // Expired rows are returned (and consumed) too: the caller checks expiry (store.hpp).
-TEST_F(SqliteStoreTest, UseVerificationTokenReturnsExpiredRows) {
+TEST_P(StoreTest, UseVerificationTokenReturnsExpiredRows) {
   const VerificationToken token{
       .identifier = "a@example.com", .token = "old", .expires = now_seconds() - 1h};
   ASSERT_TRUE(store_->create_verification_token(token).ok());
@@ -259,7 +233,7 @@ TEST_F(SqliteStoreTest, UseVerificationTokenReturnsExpiredRows) {
   EXPECT_FALSE(again->has_value());
 }
 
-TEST_F(SqliteStoreTest, CreateVerificationTokenDuplicateIsAnErrorWithoutTheToken) {
+TEST_P(StoreTest, CreateVerificationTokenDuplicateIsAnErrorWithoutTheToken) {
   const VerificationToken token{
       .identifier = "a@example.com", .token = "secret-hash-value", .expires = now_seconds()};
   ASSERT_TRUE(store_->create_verification_token(token).ok());
@@ -268,6 +242,9 @@ TEST_F(SqliteStoreTest, CreateVerificationTokenDuplicateIsAnErrorWithoutTheToken
   EXPECT_EQ(again.error().kind, "store");
   EXPECT_EQ(again.error().message.find("secret-hash-value"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(BothStores, StoreTest,
+                         ::testing::Values(Backend::sqlite, Backend::postgres), backend_name);
 
 }  // namespace
 }  // namespace linkgate::store::testing

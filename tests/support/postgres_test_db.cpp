@@ -1,0 +1,64 @@
+#include "support/postgres_test_db.hpp"
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <fstream>
+#include <random>
+
+namespace linkgate::testing {
+
+std::string postgres_state_dir() {
+  return LINKGATE_TEST_PG_STATE_DIR;
+}
+
+std::string postgres_cluster_url(const std::string& state_dir) {
+  const std::string dir = state_dir.empty() ? postgres_state_dir() : state_dir;
+  std::ifstream in(dir + "/url");
+  std::string url;
+  std::getline(in, url);
+  if (url.empty()) {
+    ADD_FAILURE() << "the PostgreSQL test cluster is not running (no " << dir
+                  << "/url): run the tests with ctest, whose pg_cluster_start fixture starts it "
+                     "(tests/pg/start_cluster.sh), and see that test's output for why it failed";
+  }
+  return url;
+}
+
+std::string postgres_query(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  std::string value;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    ADD_FAILURE() << "connect to the test cluster: " << PQerrorMessage(conn);
+  } else {
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
+    PGresult* result = PQexec(conn, sql.c_str());
+    const auto status = PQresultStatus(result);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      ADD_FAILURE() << "SQL failed: " << PQerrorMessage(conn) << "\n" << sql;
+    } else if (status == PGRES_TUPLES_OK && PQntuples(result) > 0 && !PQgetisnull(result, 0, 0)) {
+      value = PQgetvalue(result, 0, 0);
+    }
+    PQclear(result);
+  }
+  PQfinish(conn);
+  return value;
+}
+
+std::string fresh_postgres_url() {
+  const std::string base = postgres_cluster_url();
+  if (base.empty()) return "";
+  static std::atomic<int> counter = 0;
+  std::random_device random;
+  const std::string schema =
+      "t_" + std::to_string(random() % 1000000000) + "_" + std::to_string(counter++);
+  postgres_query(base, "CREATE SCHEMA " + schema);
+  // libpq's URI syntax takes any connection keyword as a query parameter: here the server
+  // option that puts the schema first on the search path.
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema;
+}
+
+}  // namespace linkgate::testing
