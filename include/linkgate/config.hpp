@@ -7,8 +7,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "linkgate/callbacks.hpp"
 #include "linkgate/mailer.hpp"
 #include "linkgate/result.hpp"
 #include "linkgate/store.hpp"
@@ -50,6 +52,11 @@ struct EmailProvider {
   std::function<Result<std::string>(const std::string&)> normalize_identifier;
 };
 
+// The built-in normalizer (authjs-behaviour.md §3.4: NFKC, lower case, trim, one '@'; also
+// rejects control characters, whitespace and over-long addresses), for a custom
+// normalize_identifier that adds its own rule on top. Errors have kind "invalid_input".
+Result<std::string> default_normalize_identifier(std::string_view email);
+
 enum class SessionStrategy { database, jwt };
 
 enum class LogLevel { debug, info, warn, error };
@@ -76,6 +83,11 @@ struct AuthConfig {
 
   // Serve /dev/outbox (development only).
   bool dev_outbox_pages = false;
+
+  // The signIn, redirect, jwt and session callbacks and the events (SPEC P6); see
+  // callbacks.hpp for when each runs and what its failures mean. Unset: Auth.js's defaults.
+  Callbacks callbacks;
+  Events events;
 
   // The clock; tests may replace it. Defaults to the system clock.
   std::function<TimePoint()> now;

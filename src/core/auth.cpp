@@ -185,6 +185,11 @@ struct Auth::Impl {
 
     Context ctx(state, request, *origin, route->action, route->provider_id);
     if (!ctx.init()) return core::bad_request();
+    // A failing redirect callback is a Configuration error (§0.3), except on the error page
+    // itself, which would otherwise redirect to itself forever.
+    if (ctx.redirect_failed && route->action != "error") {
+      return ctx.error_redirect(core::ErrorKind::error, "Configuration");
+    }
     const bool get = request.method == "GET";
     const std::string& a = route->action;
     namespace act = core::actions;
@@ -248,14 +253,21 @@ bool Auth::is_pure(const Request& request) const {
     return !s.config.dev_outbox_pages;
   }
   if (request.path == "/") {
-    // The home page reads the session as /session does: the store in database mode.
-    return !s.config.dev_outbox_pages || s.config.session_strategy == SessionStrategy::jwt;
+    // The home page reads the session as /session does: the store in database mode, and the
+    // embedder's session hooks, which may block.
+    const bool hooks = s.config.callbacks.jwt || s.config.callbacks.session ||
+                       s.config.events.session;
+    return !s.config.dev_outbox_pages ||
+           (s.config.session_strategy == SessionStrategy::jwt && !hooks);
   }
   auto route = parse_route(request.path, s.base_path);
   if (!route) return true;
   const std::string& a = route->action;
   if (a == "session") {
-    return s.config.session_strategy == SessionStrategy::jwt && request.method == "GET";
+    // The embedder's jwt and session callbacks and session event may block (callbacks.hpp).
+    const bool hooks = s.config.callbacks.jwt || s.config.callbacks.session ||
+                       s.config.events.session;
+    return s.config.session_strategy == SessionStrategy::jwt && request.method == "GET" && !hooks;
   }
   if (a == "signin" || a == "signout") return request.method != "POST";
   return a != "callback";

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/form.hpp"
-#include "core/redirect.hpp"
+#include "core/hooks.hpp"
 
 namespace linkgate::core {
 
@@ -98,7 +98,13 @@ bool Context::init() {
   } else if (cookie_callback) {
     candidate = *cookie_callback;
   }
-  callback_url = safe_redirect(candidate, origin);
+  // Auth.js passes every candidate through the redirect callback (§0.3).
+  if (auto resolved = resolve_redirect(state, candidate, origin)) {
+    callback_url = std::move(*resolved);
+  } else {
+    redirect_failed = true;
+    callback_url = origin;
+  }
   if (callback_url != cookie_callback) {
     SetCookie c = attributes;
     c.name = cookie_names.callback_url;

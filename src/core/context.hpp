@@ -53,7 +53,9 @@ class Context {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> body;  // POST only (form or JSON object of strings)
   CsrfState csrf;
-  std::string callback_url;  // resolved through the same-origin rule
+  std::string callback_url;  // resolved through the redirect callback (default: same origin)
+  // True when the redirect callback failed in init; the request is answered Configuration.
+  bool redirect_failed = false;
 
   TimePoint now() const { return state.now(); }
   bool secure() const { return cookie_names.secure; }

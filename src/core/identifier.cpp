@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "linkgate/config.hpp"  // default_normalize_identifier
+
 namespace linkgate::core {
 
 namespace {
@@ -154,3 +156,11 @@ Result<std::string> normalize_identifier(std::string_view email) {
 }
 
 }  // namespace linkgate::core
+
+namespace linkgate {
+
+Result<std::string> default_normalize_identifier(std::string_view email) {
+  return core::normalize_identifier(email);
+}
+
+}  // namespace linkgate

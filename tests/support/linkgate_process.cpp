@@ -17,8 +17,11 @@
 namespace linkgate::testing {
 
 LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::string working_dir)
+    : LinkgateProcess(linkgate_binary(), {"serve"}, std::move(env), std::move(working_dir)) {}
+
+LinkgateProcess::LinkgateProcess(std::string binary, std::vector<std::string> args,
+                                 std::map<std::string, std::string> env, std::string working_dir)
     : working_dir_(working_dir.empty() ? make_temp_dir() : std::move(working_dir)) {
-  const std::string binary = linkgate_binary();
   log_path_ =
       working_dir_ + "/linkgate-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".log";
   env.try_emplace("PORT", "0");
@@ -37,6 +40,13 @@ LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::st
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
+  // Built before fork(): the child only calls async-signal-safe functions.
+  std::vector<std::string> arg_strings{binary};
+  arg_strings.insert(arg_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : arg_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
   int out_pipe[2];
   if (pipe(out_pipe) != 0) return;
   pid_ = fork();
@@ -46,10 +56,7 @@ LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::st
     if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
     close(out_pipe[0]);
     if (chdir(working_dir_.c_str()) != 0) _exit(126);
-    std::string arg0 = binary;
-    std::string arg1 = "serve";
-    char* argv[] = {arg0.data(), arg1.data(), nullptr};
-    execve(binary.c_str(), argv, envp.data());
+    execve(binary.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   close(out_pipe[1]);

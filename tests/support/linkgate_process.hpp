@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace linkgate::testing {
 
@@ -14,6 +15,10 @@ class LinkgateProcess {
   // Starts `linkgate serve` and waits up to 20 s until it listens. On failure, failed() is true
   // and logs() says why.
   explicit LinkgateProcess(std::map<std::string, std::string> env, std::string working_dir = "");
+  // The same for another program that prints the same "listening on http://127.0.0.1:<port> "
+  // line (e.g. examples/embed), run as `binary args...`.
+  LinkgateProcess(std::string binary, std::vector<std::string> args,
+                  std::map<std::string, std::string> env, std::string working_dir = "");
   ~LinkgateProcess();
   LinkgateProcess(const LinkgateProcess&) = delete;
   LinkgateProcess& operator=(const LinkgateProcess&) = delete;

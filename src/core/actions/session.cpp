@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "core/actions/actions.hpp"
+#include "core/hooks.hpp"
 #include "core/session_cookie.hpp"
 
 namespace linkgate::core::actions {
@@ -15,10 +16,27 @@ json::value claim_or_null(const json::object& claims, std::string_view key) {
   return nullptr;
 }
 
-std::string session_body(const json::value& name, const json::value& email,
-                         const json::value& image, TimePoint expires) {
+json::object session_object(const json::value& name, const json::value& email,
+                            const json::value& image, TimePoint expires) {
   json::object user{{"name", name}, {"email", email}, {"image", image}};
-  return json::serialize(json::object{{"user", std::move(user)}, {"expires", iso8601(expires)}});
+  return json::object{{"user", std::move(user)}, {"expires", iso8601(expires)}};
+}
+
+// POST /session's `data` (the client's update() argument): a JSON body's member as it is, a
+// form field as a string; null when absent.
+json::value update_data(const Context& ctx) {
+  if (ctx.request.method != "POST") return nullptr;
+  std::string_view type = ctx.request.header("content-type").value_or("");
+  if (type.find("application/json") != std::string_view::npos) {
+    boost::system::error_code ec;
+    json::value body = json::parse(ctx.request.body, ec);
+    if (!ec && body.is_object()) {
+      if (const auto* data = body.as_object().if_contains("data")) return *data;
+    }
+    return nullptr;
+  }
+  if (auto it = ctx.body.find("data"); it != ctx.body.end()) return json::value(it->second);
+  return nullptr;
 }
 
 Response null_session(const Context& ctx, bool no_cache) {
@@ -37,15 +55,45 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
     clear_session_cookie(ctx, r);
     return r;
   }
+  // The jwt callback sees every read (trigger "update" with the body's data on POST); nullopt
+  // or a failure signs the browser out (§5).
+  const bool update = ctx.request.method == "POST";
+  const json::value data = update_data(ctx);
+  JwtParams jwt_params;
+  jwt_params.token = std::move(*claims);
+  if (update) {
+    jwt_params.trigger = JwtTrigger::update;
+    jwt_params.session = &data;
+  }
+  auto token = run_jwt_callback(ctx.state, std::move(jwt_params));
+  if (!token || !token->has_value()) {
+    Response r = null_session(ctx, no_cache);
+    clear_session_cookie(ctx, r);
+    return r;
+  }
+  const json::object& claims_now = **token;
   const TimePoint expires =
       now + std::chrono::duration_cast<std::chrono::milliseconds>(ctx.state.config.session_max_age);
-  Response r =
-      ctx.json(200, session_body(claim_or_null(*claims, "name"), claim_or_null(*claims, "email"),
-                                 claim_or_null(*claims, "picture"), expires));
+  SessionParams params;
+  params.session =
+      session_object(claim_or_null(claims_now, "name"), claim_or_null(claims_now, "email"),
+                     claim_or_null(claims_now, "picture"), expires);
+  params.token = &claims_now;
+  params.update = update;
+  if (update) params.new_session = &data;
+  auto body = run_session_callback(ctx.state, std::move(params));
+  if (!body) {
+    Response r = null_session(ctx, no_cache);
+    clear_session_cookie(ctx, r);
+    return r;
+  }
+  Response r = ctx.json(200, json::serialize(*body));
   if (no_cache) add_no_cache_headers(r);
   // Re-issued on every call: no updateAge throttle in JWT mode (§5).
-  set_session_cookie(
-      ctx, r, codec.encode(std::move(*claims), now, ctx.state.config.session_max_age), expires);
+  set_session_cookie(ctx, r, codec.encode(claims_now, now, ctx.state.config.session_max_age),
+                     expires);
+  emit_event(ctx.state, "events.session", ctx.state.config.events.session,
+             SessionEvent{*body, &claims_now});
   return r;
 }
 
@@ -92,12 +140,23 @@ Response database_session(Context& ctx, const std::string& cookie, bool no_cache
     }
   }
   // The body carries the stored (pre-update) expiry; the cookie always the new one (§5).
-  Response r = ctx.json(
-      200, session_body(
-               user.name ? json::value(*user.name) : json::value(nullptr), json::value(user.email),
-               user.image ? json::value(*user.image) : json::value(nullptr), session.expires));
+  const bool update = ctx.request.method == "POST";
+  const json::value data = update_data(ctx);
+  SessionParams params;
+  params.session = session_object(
+      user.name ? json::value(*user.name) : json::value(nullptr), json::value(user.email),
+      user.image ? json::value(*user.image) : json::value(nullptr), session.expires);
+  params.user = &user;
+  params.stored = &session;
+  params.update = update;
+  if (update) params.new_session = &data;
+  auto body = run_session_callback(ctx.state, std::move(params));
+  if (!body) return null_session(ctx, no_cache);  // Auth.js: SessionTokenError, null (§5)
+  Response r = ctx.json(200, json::serialize(*body));
   if (no_cache) add_no_cache_headers(r);
   set_session_cookie(ctx, r, cookie, new_expires);
+  emit_event(ctx.state, "events.session", ctx.state.config.events.session,
+             SessionEvent{*body, nullptr});
   return r;
 }
 
@@ -121,11 +180,18 @@ Response signout(Context& ctx) {
   Response r = ctx.redirect(ctx.callback_url);
   auto cookie = read_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token);
   if (cookie) {
+    const Events& events = ctx.state.config.events;
     if (ctx.state.config.session_strategy == SessionStrategy::database) {
       // Errors are logged and swallowed: the browser is signed out either way (§1).
       if (auto deleted = ctx.state.store->delete_session(*cookie); !deleted) {
         ctx.state.log(LogLevel::error,
                       "signout: could not delete the session: " + deleted.error().message);
+      } else if (deleted->has_value()) {
+        emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{&**deleted, nullptr});
+      }
+    } else if (events.sign_out) {
+      if (auto claims = ctx.state.jwt_codec(ctx.secure()).decode(*cookie, ctx.now())) {
+        emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{nullptr, &*claims});
       }
     }
     clear_session_cookie(ctx, r);

@@ -2,6 +2,7 @@
 #include "core/actions/actions.hpp"
 #include "core/email_template.hpp"
 #include "core/form.hpp"
+#include "core/hooks.hpp"
 #include "core/identifier.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
@@ -17,13 +18,32 @@ std::string link_host(const std::string& origin) {
 
 Result<void> deliver(const Context& ctx, const EmailProvider& provider,
                      const VerificationRequest& request) {
-  if (provider.send_verification_request) return provider.send_verification_request(request);
+  if (provider.send_verification_request) {
+    try {
+      return provider.send_verification_request(request);
+    } catch (...) {
+      log_hook_failure(ctx.state, "sendVerificationRequest", std::current_exception());
+      return Error{"mail", "sendVerificationRequest threw"};
+    }
+  }
   if (!provider.mailer) return Error{"configuration", "provider has no mailer"};
   EmailContent content =
       render_verification_email(request.url, link_host(ctx.origin), request.theme);
   EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
                        std::move(content.text), std::move(content.html), request.url};
   return provider.mailer->send(message);
+}
+
+// The provider's normalizeIdentifier, or the default (§3.4). Whatever it throws is a rejection.
+Result<std::string> run_normalizer(const Context& ctx, const EmailProvider& provider,
+                                   const std::string& raw_email) {
+  if (!provider.normalize_identifier) return normalize_identifier(raw_email);
+  try {
+    return provider.normalize_identifier(raw_email);
+  } catch (...) {
+    log_hook_failure(ctx.state, "normalizeIdentifier", std::current_exception());
+    return Error{"invalid_input", "normalizeIdentifier threw"};
+  }
 }
 
 }  // namespace
@@ -41,17 +61,39 @@ Response signin_email(Context& ctx) {
 
   // A normalizer failure is EmailSignin, as the provider documents say (SPEC P5).
   std::string raw_email = ctx.body.count("email") ? ctx.body.at("email") : std::string();
-  Result<std::string> identifier = provider->normalize_identifier
-                                       ? provider->normalize_identifier(raw_email)
-                                       : normalize_identifier(raw_email);
+  Result<std::string> identifier = run_normalizer(ctx, *provider, raw_email);
   if (!identifier) {
     ctx.state.log(LogLevel::info, "signin: rejected email address: " + identifier.error().message);
     return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
   }
 
-  std::string token = provider->generate_verification_token
-                          ? provider->generate_verification_token()
-                          : crypto::random_hex(32);
+  // The signIn callback decides before any token exists (§1 signin step 4).
+  if (ctx.state.config.callbacks.sign_in) {
+    auto existing = ctx.state.store->get_user_by_email(*identifier);
+    if (!existing) {
+      ctx.state.log(LogLevel::error, "signin: store failed: " + existing.error().message);
+      return ctx.error_redirect(ErrorKind::error, "Configuration");
+    }
+    User user = existing->has_value() ? **existing : User{};
+    if (!existing->has_value()) {
+      user.id = crypto::random_uuid();
+      user.email = *identifier;
+    }
+    if (auto answer = check_sign_in(ctx, user, email_account(user, provider->id), true, true)) {
+      return std::move(*answer);
+    }
+  }
+
+  std::string token;
+  if (provider->generate_verification_token) {
+    try {
+      token = provider->generate_verification_token();
+    } catch (...) {
+      log_hook_failure(ctx.state, "generateVerificationToken", std::current_exception());
+    }
+  } else {
+    token = crypto::random_hex(32);
+  }
   if (token.empty()) {
     ctx.state.log(LogLevel::error, "signin: generateVerificationToken returned an empty token");
     return ctx.error_redirect(ErrorKind::error, "Configuration");
