@@ -20,9 +20,14 @@ DEB_PACKAGES += postgresql
 INTEROP_DIR := tests/interop/authjs
 NODE_DEB_PACKAGES := nodejs npm
 
+# The browser suite (tests/e2e) drives Debian's Chromium with the playwright-core that its
+# package-lock.json pins (no browser download). Only `make test` needs them, so not `make run`.
+E2E_DIR := tests/e2e
+E2E_DEB_PACKAGES := chromium
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps node-deps interop-deps build run test test-sanitize format clean
+.PHONY: all deps node-deps interop-deps e2e-deps build run test test-sanitize format clean
 
 all: build
 
@@ -56,6 +61,19 @@ $(INTEROP_DIR)/node_modules/.package-lock.json: $(INTEROP_DIR)/package-lock.json
 	cd $(INTEROP_DIR) && npm ci --no-audit --no-fund
 	@touch $@
 
+# Chromium if missing, then node_modules exactly as the lock file pins them (as interop-deps).
+e2e-deps: $(E2E_DIR)/node_modules/.package-lock.json
+	@dpkg-query -W -f='$${Status}' $(E2E_DEB_PACKAGES) 2>/dev/null | grep -q 'install ok installed' || { \
+	  echo "Installing Debian packages: $(E2E_DEB_PACKAGES)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $(E2E_DEB_PACKAGES); }
+
+$(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package-lock.json $(E2E_DIR)/package.json \
+    | node-deps
+	cd $(E2E_DIR) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -63,10 +81,10 @@ build: deps
 run: build
 	PORT=$(PORT) ./$(BUILD_DIR)/linkgate serve
 
-test: build interop-deps
+test: build interop-deps e2e-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
-test-sanitize: deps interop-deps
+test-sanitize: deps interop-deps e2e-deps
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKGATE_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -134,7 +134,7 @@ struct Auth::Impl {
       r.body = json::serialize(out);
       return r;
     }
-    auto page = core::pages::render_outbox(*messages, "/");
+    auto page = core::pages::render_outbox(*messages, "/", state.config.theme);
     r.status = page.status;
     r.set_header("Content-Type", "text/html; charset=utf-8");
     core::add_page_security_headers(r);

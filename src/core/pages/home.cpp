@@ -21,9 +21,10 @@ void append_signed_in(std::string& card, const HomePage& page, const HomeSession
   if (!session.name.empty()) card += " (" + html_escape(session.name) + ")";
   card += ".</p>";
   if (!session.expires.empty()) {
-    card += "<p class=\"center muted\">The session lasts until <time datetime=\"" +
-            html_escape(session.expires) + "\">" + html_escape(readable_time(session.expires)) +
-            "</time>.</p>";
+    card +=
+        "<p class=\"center muted\">The session lasts until <time class=\"home-time\" datetime=\"" +
+        html_escape(session.expires) + "\">" + html_escape(readable_time(session.expires)) +
+        "</time>.</p>";
   }
   card += "<a class=\"button\" href=\"" + html_escape(page.signout_url) + "\">Sign out</a>";
 }

@@ -137,7 +137,10 @@ border-left-width:4px;border-radius:8px;background:var(--alert-bg);color:var(--a
 .meta dt{font-weight:600;color:var(--muted)}
 .meta dd{margin:0;overflow-wrap:anywhere}
 .meta time{white-space:nowrap}
-.message-link{overflow-wrap:anywhere}
+.message-link{overflow-wrap:anywhere;font-size:.875rem}
+.button.open-link{margin:0 0 .75rem}
+.messages .message-link{margin-bottom:0}
+.home-time{white-space:nowrap}
 pre{margin:.75rem 0 0;padding:.75rem;background:var(--code-bg);border:1px solid var(--border);
 border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.875rem}
 .note{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--note-border);border-radius:8px;

@@ -40,6 +40,8 @@ void append_message(std::string& out, const OutboxMessage& m) {
   if (!m.url.empty()) {
     // Only http(s) links become clickable, so a stored "javascript:" URL stays inert text.
     if (const auto href = detail::safe_http_url(m.url); !href.empty()) {
+      out += "<a class=\"button open-link\" href=\"" + html_escape(href) +
+             "\">Open the sign-in link</a>";
       out += "<p><a class=\"message-link\" href=\"" + html_escape(href) + "\">" +
              html_escape(m.url) + "</a></p>";
     } else {
@@ -52,7 +54,8 @@ void append_message(std::string& out, const OutboxMessage& m) {
 
 }  // namespace
 
-RenderedPage render_outbox(const std::vector<OutboxMessage>& messages, std::string_view home_url) {
+RenderedPage render_outbox(const std::vector<OutboxMessage>& messages, std::string_view home_url,
+                           const Theme& theme) {
   std::string card;
   if (!home_url.empty()) {
     card += "<nav class=\"back\"><a href=\"" + html_escape(home_url) + "\">Home</a></nav>";
@@ -78,7 +81,6 @@ RenderedPage render_outbox(const std::vector<OutboxMessage>& messages, std::stri
     for (const auto* m : sorted) append_message(card, *m);
     card += "</ol>";
   }
-  const Theme theme;
   return {200, detail::render_document({.title = "Outbox", .theme = theme, .wide = true}, card)};
 }
 

@@ -75,9 +75,10 @@ struct SignoutPage {
 RenderedPage render_signout(const SignoutPage& page);
 
 // The dev outbox: every kept message, newest first, with the sign-in links clickable; a link
-// back to `home_url` when it is not empty.
+// back to `home_url` when it is not empty. Themed like the other pages, so that a developer
+// trying a brand colour or logo sees it on every page of the flow.
 RenderedPage render_outbox(const std::vector<OutboxMessage>& messages,
-                           std::string_view home_url = {});
+                           std::string_view home_url = {}, const Theme& theme = {});
 
 // Who is signed in, as GET /session reports it.
 struct HomeSession {

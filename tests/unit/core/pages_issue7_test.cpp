@@ -49,7 +49,8 @@ TEST(PagesHome, SignedInShowsWhoAndWhenTheSessionEnds) {
       render_home(home(HomeSession{"jane@example.com", "Jane", "2026-11-23T01:02:03.456Z"}));
   EXPECT_HAS(result.html, "You are signed in as <strong>jane@example.com</strong> (Jane).");
   EXPECT_HAS(result.html,
-             "<time datetime=\"2026-11-23T01:02:03.456Z\">2026-11-23 01:02 UTC</time>");
+             "<time class=\"home-time\" datetime=\"2026-11-23T01:02:03.456Z\">2026-11-23 01:02 "
+             "UTC</time>");
   EXPECT_HAS(result.html,
              "<a class=\"button\" href=\"https://app.test/api/auth/signout?callbackUrl="
              "https%3A%2F%2Fapp.test%2F\">Sign out</a>");
