@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mail/providers.hpp"
+#include "server/mailers.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -75,21 +76,9 @@ Result<App> build_app(const Settings& settings) {
     }
   };
 
-  for (const auto& p : settings.http_providers) {
-    EmailProvider provider;
-    provider.id = p.id;
-    provider.name = p.name;
-    provider.from = settings.email_from;
-    provider.max_age = settings.token_max_age;
-    mail::HttpProviderOptions options;
-    options.api_key = p.api_key;
-    options.base_url = p.api_url;
-    options.total_timeout = settings.provider_timeout;
-    options.connect_timeout = std::min(settings.provider_timeout, std::chrono::milliseconds(5000));
-    provider.mailer = p.id == "postmark" ? mail::make_postmark_mailer(options)
-                                         : mail::make_forwardemail_mailer(options);
-    config.providers.push_back(std::move(provider));
-  }
+  auto providers = build_email_providers(settings, config.log);
+  if (!providers) return providers.error();
+  config.providers = std::move(*providers);
   if (settings.outbox) {
     EmailProvider outbox;
     outbox.id = "outbox";

@@ -46,12 +46,6 @@ Result<bool> read_flag(const EnvLookup& env, std::string_view name, bool fallbac
   return Error{"configuration", std::string(name) + " must be true or false"};
 }
 
-std::string upper_id(std::string_view id) {
-  std::string out;
-  for (char c : id) out += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  return out;
-}
-
 }  // namespace
 
 std::string read_database_url(const EnvLookup& env) {
@@ -112,26 +106,18 @@ Result<Settings> read_settings(const EnvLookup& env) {
     return Error{"configuration", "EMAIL_FROM must be one line"};
   }
 
-  struct Known {
-    const char* id;
-    const char* name;
-    const char* default_url;
-  };
-  for (const Known& k : {Known{"postmark", "Postmark", "https://api.postmarkapp.com"},
-                         Known{"forwardemail", "Forward Email", "https://api.forwardemail.net"}}) {
-    const std::string prefix = "AUTH_" + upper_id(k.id);
-    if (auto key = env(prefix + "_KEY")) {
-      s.http_providers.push_back(
-          {k.id, k.name, *key, env(prefix + "_API_URL").value_or(k.default_url)});
-    }
-  }
-  auto outbox = read_flag(env, "LINKGATE_OUTBOX", s.http_providers.empty());
+  // Providers, SMTP, retries and the fallback: server/email_settings.cpp.
+  auto email = read_email_settings(env, s.email_from);
+  if (!email) return email.error();
+  s.email = std::move(*email);
+  auto outbox = read_flag(env, "LINKGATE_OUTBOX", s.email.providers.empty());
   if (!outbox) return outbox.error();
   s.outbox = *outbox;
   if (s.outbox && s.production) {
     return Error{"configuration",
-                 "the dev outbox is refused in production: set AUTH_POSTMARK_KEY or "
-                 "AUTH_FORWARDEMAIL_KEY (and unset LINKGATE_OUTBOX)"};
+                 "the dev outbox is refused in production: set a provider (AUTH_POSTMARK_KEY, "
+                 "AUTH_RESEND_KEY, EMAIL_SERVER, ...; see docs/providers.md) and unset "
+                 "LINKGATE_OUTBOX"};
   }
 
   s.theme.color_scheme = env("AUTH_THEME_COLOR_SCHEME").value_or("auto");

@@ -11,19 +11,13 @@
 
 #include "linkgate/config.hpp"
 #include "linkgate/result.hpp"
+#include "server/email_settings.hpp"
 
 namespace linkgate::server {
 
 // Looks a variable up; nullopt when unset. Empty values count as unset.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 EnvLookup process_env();
-
-struct HttpProviderSettings {
-  std::string id;    // "postmark" | "forwardemail"
-  std::string name;  // "Postmark" | "Forward Email"
-  std::string api_key;
-  std::string api_url;
-};
 
 struct Settings {
   bool production = false;           // LINKGATE_ENV=production (or NODE_ENV=production)
@@ -40,7 +34,7 @@ struct Settings {
   std::chrono::seconds session_update_age{24 * 3600};
   std::chrono::seconds token_max_age{86400};  // AUTH_EMAIL_MAX_AGE
   std::string email_from;                     // EMAIL_FROM
-  std::vector<HttpProviderSettings> http_providers;
+  EmailSettings email;  // providers, SMTP, retries, fallback (server/email_settings.hpp)
   bool outbox = false;  // on when no provider key is set (development only), or LINKGATE_OUTBOX=1
   Theme theme;
   int io_threads = 0;       // LINKGATE_IO_THREADS; 0 = one per core

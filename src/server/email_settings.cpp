@@ -1,0 +1,113 @@
+#include "server/email_settings.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "mail/address.hpp"
+#include "mail/smtp.hpp"
+
+namespace linkgate::server {
+
+namespace {
+
+Error configuration(std::string message) {
+  return Error{"configuration", std::move(message)};
+}
+
+Result<long long> read_number(
+    const std::function<std::optional<std::string>(std::string_view)>& env, std::string_view name,
+    long long fallback, long long min, long long max) {
+  auto text = env(name);
+  if (!text) return fallback;
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return configuration(std::string(name) + " must be a whole number from " + std::to_string(min) +
+                         " to " + std::to_string(max));
+  }
+  return value;
+}
+
+struct Known {
+  const char* id;
+  const char* name;
+  const char* prefix;  // AUTH_<ID>
+};
+
+constexpr Known kHttpProviders[] = {
+    {"postmark", "Postmark", "AUTH_POSTMARK"},
+    {"forwardemail", "Forward Email", "AUTH_FORWARDEMAIL"},
+    {"resend", "Resend", "AUTH_RESEND"},
+    {"sendgrid", "SendGrid", "AUTH_SENDGRID"},
+    {"mailgun", "Mailgun", "AUTH_MAILGUN"},
+    {"loops", "Loops", "AUTH_LOOPS"},
+};
+
+}  // namespace
+
+Result<EmailSettings> read_email_settings(
+    const std::function<std::optional<std::string>(std::string_view)>& env,
+    const std::string& from) {
+  EmailSettings s;
+  for (const Known& k : kHttpProviders) {
+    const std::string prefix = k.prefix;
+    auto key = env(prefix + "_KEY");
+    if (!key) continue;
+    EmailProviderSettings p{k.id, k.name, *key, env(prefix + "_API_URL").value_or(""), "", "", ""};
+    if (p.id == "mailgun") {
+      std::string region = env("AUTH_MAILGUN_REGION").value_or("US");
+      std::transform(region.begin(), region.end(), region.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      if (region != "US" && region != "EU") {
+        return configuration("AUTH_MAILGUN_REGION must be US or EU");
+      }
+      p.region = region;
+    }
+    if (p.id == "loops") {
+      p.transactional_id = env("AUTH_LOOPS_TRANSACTIONAL_ID").value_or("");
+      if (p.transactional_id.empty()) {
+        return configuration(
+            "AUTH_LOOPS_KEY is set but AUTH_LOOPS_TRANSACTIONAL_ID is not: Loops sends a "
+            "transactional email made in Loops, with a `url` data variable");
+      }
+    }
+    s.providers.push_back(std::move(p));
+  }
+  if (auto server = env("EMAIL_SERVER")) {
+    if (auto parsed = mail::parse_smtp_url(*server); !parsed) return parsed.error();
+    s.providers.push_back(
+        {"smtp", "Email", "", *server, "", "", env("LINKGATE_SMTP_CA_FILE").value_or("")});
+  }
+  for (const auto& p : s.providers) {
+    if (p.id != "sendgrid" && p.id != "mailgun" && p.id != "smtp") continue;
+    if (auto mailbox = mail::parse_mailbox(from); !mailbox) {
+      return configuration("EMAIL_FROM must be an address or \"Name <address>\" for " + p.name +
+                           ": " + mailbox.error().message);
+    }
+  }
+
+  s.fallback = env("LINKGATE_EMAIL_FALLBACK").value_or("");
+  if (!s.fallback.empty()) {
+    const bool configured = std::any_of(s.providers.begin(), s.providers.end(),
+                                        [&](const auto& p) { return p.id == s.fallback; });
+    if (!configured) {
+      return configuration("LINKGATE_EMAIL_FALLBACK names " + s.fallback +
+                           ", which is not configured (set its AUTH_<ID>_KEY or EMAIL_SERVER)");
+    }
+    if (s.providers.size() < 2) {
+      return configuration("LINKGATE_EMAIL_FALLBACK needs another provider to fall back from");
+    }
+  }
+  auto tries = read_number(env, "LINKGATE_EMAIL_RETRY_MAX_TRIES", 4, 1, 20);
+  if (!tries) return tries.error();
+  s.retry_max_tries = static_cast<int>(*tries);
+  auto budget = read_number(env, "LINKGATE_EMAIL_RETRY_BUDGET_MS", 8000, 100, 600000);
+  if (!budget) return budget.error();
+  s.retry_budget = std::chrono::milliseconds(*budget);
+  auto base = read_number(env, "LINKGATE_EMAIL_RETRY_BASE_MS", 250, 1, 60000);
+  if (!base) return base.error();
+  s.retry_base_delay = std::chrono::milliseconds(*base);
+  return s;
+}
+
+}  // namespace linkgate::server

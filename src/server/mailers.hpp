@@ -1,0 +1,20 @@
+// Builds the email providers the server offers from its settings: each provider's transport,
+// wrapped in the retry policy (mail/retry.hpp) and, when LINKGATE_EMAIL_FALLBACK is set, in a
+// fallback to that provider (mail/fallback.hpp). The dev outbox is added by app.cpp.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "linkgate/config.hpp"
+#include "linkgate/result.hpp"
+#include "server/settings.hpp"
+
+namespace linkgate::server {
+
+// Errors (kind "configuration") for an EMAIL_SERVER that cannot be used.
+Result<std::vector<EmailProvider>> build_email_providers(
+    const Settings& settings, std::function<void(LogLevel, const std::string&)> log);
+
+}  // namespace linkgate::server
