@@ -153,6 +153,17 @@ export function page_problems() {
         `"${el.textContent.trim().slice(0, 40)}"`);
     }
   }
+  // Text that runs out of its card (a long address on a phone) is clipped or overlaps.
+  for (const card of document.querySelectorAll('.card')) {
+    const box = card.getBoundingClientRect();
+    for (const el of card.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && (r.right > box.right + 0.5 || r.left < box.left - 0.5)) {
+        problems.push(`outside its card: <${el.tagName.toLowerCase()}> ` +
+          `"${el.textContent.trim().slice(0, 40)}"`);
+      }
+    }
+  }
   const root = document.scrollingElement;
   if (root.scrollWidth > root.clientWidth) {
     problems.push(`wider than the viewport: ${root.scrollWidth} > ${root.clientWidth}`);

@@ -141,6 +141,7 @@ border-left-width:4px;border-radius:8px;background:var(--alert-bg);color:var(--a
 .button.open-link{margin:0 0 .75rem}
 .messages .message-link{margin-bottom:0}
 .home-time{white-space:nowrap}
+.who,.alert,.note{overflow-wrap:anywhere}
 pre{margin:.75rem 0 0;padding:.75rem;background:var(--code-bg);border:1px solid var(--border);
 border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.875rem}
 .note{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--note-border);border-radius:8px;
