@@ -2,6 +2,7 @@
 // SQLite: sign-in → link from /dev/outbox.json → callback → /session → signout → null
 // (authjs-behaviour.md §1, §4, §5).
 #include "integration/harness.hpp"
+#include "integration/postgres_harness.hpp"
 
 namespace linkgate::testing {
 namespace {
@@ -10,8 +11,17 @@ namespace json = boost::json;
 
 class OutboxFlow : public ::testing::TestWithParam<std::string> {};
 
+// "database" or "jwt" on SQLite; "database@postgres" or "jwt@postgres" on a fresh PostgreSQL
+// database migrated with `linkgate migrate`.
+std::map<std::string, std::string> outbox_flow_env(const std::string& param) {
+  const auto at = param.find('@');
+  std::map<std::string, std::string> env{{"AUTH_SESSION_STRATEGY", param.substr(0, at)}};
+  if (at != std::string::npos) env["DATABASE_URL"] = migrated_postgres_url();
+  return env;
+}
+
 TEST_P(OutboxFlow, SignInReadSessionSignOut) {
-  RunningServer server({{"AUTH_SESSION_STRATEGY", GetParam()}});
+  RunningServer server(outbox_flow_env(GetParam()));
   ASSERT_FALSE(server.process().failed()) << server.process().logs();
   TestClient browser = server.client();
 
@@ -79,6 +89,8 @@ TEST_P(OutboxFlow, SignInReadSessionSignOut) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStrategies, OutboxFlow, ::testing::Values("database", "jwt"));
+INSTANTIATE_TEST_SUITE_P(Postgres, OutboxFlow,
+                         ::testing::Values("database@postgres", "jwt@postgres"));
 
 TEST(OutboxFlow, JsonModeAnswersTheRedirectAsJson) {
   RunningServer server;

@@ -1,9 +1,12 @@
 #include "support/postgres_test_db.hpp"
 
+#include "support/test_env.hpp"
+
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 
@@ -11,6 +14,34 @@ namespace linkgate::testing {
 
 std::string postgres_state_dir() {
   return LINKGATE_TEST_PG_STATE_DIR;
+}
+
+PrivateCluster::PrivateCluster() : state_dir_(make_temp_dir() + "/pg") {
+  const std::string command =
+      std::string(LINKGATE_TEST_PG_SCRIPTS) + "/start_cluster.sh '" + state_dir_ + "' >/dev/null";
+  if (std::system(command.c_str()) != 0) {
+    ADD_FAILURE() << "tests/pg/start_cluster.sh could not start a private cluster";
+    return;
+  }
+  url_ = postgres_cluster_url(state_dir_);
+}
+
+PrivateCluster::~PrivateCluster() {
+  const std::string command =
+      std::string(LINKGATE_TEST_PG_SCRIPTS) + "/stop_cluster.sh '" + state_dir_ + "'";
+  if (std::system(command.c_str()) != 0) ADD_FAILURE() << "stop_cluster.sh failed";
+}
+
+bool PrivateCluster::stop() {
+  const std::string command =
+      std::string(LINKGATE_TEST_PG_SCRIPTS) + "/cluster_ctl.sh '" + state_dir_ + "' stop";
+  return std::system(command.c_str()) == 0;
+}
+
+bool PrivateCluster::start() {
+  const std::string command =
+      std::string(LINKGATE_TEST_PG_SCRIPTS) + "/cluster_ctl.sh '" + state_dir_ + "' start";
+  return std::system(command.c_str()) == 0;
 }
 
 std::string postgres_cluster_url(const std::string& state_dir) {

@@ -22,4 +22,25 @@ std::string postgres_query(const std::string& url, const std::string& sql);
 // The state directory of the fixture's cluster (the build tree's pg/).
 std::string postgres_state_dir();
 
+// A private cluster of its own, for a test that stops and restarts the database. Started by
+// tests/pg/start_cluster.sh on construction (failed() says whether it came up), removed on
+// destruction.
+class PrivateCluster {
+ public:
+  PrivateCluster();
+  ~PrivateCluster();
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+
+  bool failed() const { return url_.empty(); }
+  const std::string& url() const { return url_; }
+  // Stops the server (keeping its data and port) / starts it again. True on success.
+  bool stop();
+  bool start();
+
+ private:
+  std::string state_dir_;
+  std::string url_;
+};
+
 }  // namespace linkgate::testing
