@@ -42,7 +42,8 @@ Response home_page(Context& ctx) {
 
   const std::string home = ctx.origin + "/";
   pages::HomePage page;
-  page.session = read_session(session_response);
+  page.session_unavailable = session_response.status != 200;
+  if (!page.session_unavailable) page.session = read_session(session_response);
   page.signin_url = ctx.base_url() + "/signin?callbackUrl=" + form_encode(home);
   page.signout_url = ctx.base_url() + "/signout?callbackUrl=" + form_encode(home);
   page.outbox_url = ctx.origin + "/dev/outbox";
@@ -55,6 +56,7 @@ Response home_page(Context& ctx) {
   add_no_cache_headers(r);
   for (const auto& header : session_response.headers) {
     if (header.name == "Set-Cookie") r.add_header(header.name, header.value);
+    if (header.name == "Retry-After") r.set_header(header.name, header.value);
   }
   return r;
 }

@@ -49,7 +49,13 @@ RenderedPage render_home(const HomePage& page) {
       "<h1>linkgate</h1>"
       "<p class=\"center muted tagline\">Passwordless email sign-in, compatible with "
       "Auth.js.</p>";
-  if (page.session) {
+  int status = 200;
+  if (page.session_unavailable) {
+    status = 503;
+    card +=
+        "<div class=\"alert\" role=\"alert\"><p>Cannot tell whether you are signed in: the "
+        "session store is unavailable. Reload the page in a moment.</p></div>";
+  } else if (page.session) {
     append_signed_in(card, page, *page.session);
   } else {
     append_signed_out(card, page);
@@ -62,7 +68,7 @@ RenderedPage render_home(const HomePage& page) {
   card +=
       "<p class=\"center muted small\">Development mode: this page and the outbox exist only "
       "while the dev outbox is on.</p>";
-  return {200, detail::render_document({.title = "linkgate", .theme = page.theme}, card)};
+  return {status, detail::render_document({.title = "linkgate", .theme = page.theme}, card)};
 }
 
 }  // namespace linkgate::core::pages

@@ -89,10 +89,13 @@ struct HomeSession {
 
 struct HomePage {
   std::optional<HomeSession> session;  // nullopt: signed out
-  std::string signin_url;              // <base>/signin?callbackUrl=<home>
-  std::string signout_url;             // <base>/signout?callbackUrl=<home>
-  std::string outbox_url;              // /dev/outbox
-  std::string session_url;             // <base>/session (the JSON the page was read from)
+  // /session could not tell (the store is down): the page says so, with status 503, rather
+  // than claim "signed out".
+  bool session_unavailable = false;
+  std::string signin_url;   // <base>/signin?callbackUrl=<home>
+  std::string signout_url;  // <base>/signout?callbackUrl=<home>
+  std::string outbox_url;   // /dev/outbox
+  std::string session_url;  // <base>/session (the JSON the page was read from)
   Theme theme;
 };
 // The development home page at "/": signed in or not (and as whom), and links to sign in, sign

@@ -57,6 +57,15 @@ TEST(PagesHome, SignedInShowsWhoAndWhenTheSessionEnds) {
   EXPECT_LACKS(result.html, "You are not signed in.");
 }
 
+TEST(PagesHome, AnUnavailableStoreIsNotSignedOut) {
+  auto page = home(std::nullopt);
+  page.session_unavailable = true;
+  const auto result = render_home(page);
+  EXPECT_EQ(result.status, 503);
+  EXPECT_HAS(result.html, "the session store is unavailable");
+  EXPECT_LACKS(result.html, "You are not signed in.");
+}
+
 TEST(PagesHome, EveryValueIsEscaped) {
   auto page = home(HomeSession{"<b>x</b>@e.com", "\"n\"", "<t>"});
   page.outbox_url = "https://a.test/\"x";
