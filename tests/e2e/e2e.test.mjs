@@ -1,7 +1,8 @@
 // The pages a person sees, in Debian's Chromium (issue 7): the whole sign-in flow from the dev
 // home page, a used link, keyboard only, dark mode, a 375 px phone, a brand colour and logo.
 // Run by CTest (tests/CMakeLists.txt) as `node --test` with LINKGATE_BINARY and
-// E2E_SCREENSHOT_DIR; every page is saved there as a PNG.
+// E2E_SCREENSHOT_DIR; every page is saved there as a PNG. By hand, after `make e2e-deps`:
+//   cd tests/e2e && LINKGATE_BINARY=../../build/linkgate node --test e2e.test.mjs
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -196,7 +197,7 @@ describe('theme settings', { timeout: 120000 }, () => {
 
   test('brand colour, button text colour and logo', async () => {
     const server = await start_server({
-      AUTH_THEME_BRAND_COLOR: '#7c3aed', AUTH_THEME_BUTTON_TEXT: '#ffffff',
+      AUTH_THEME_BRAND_COLOR: '#7c3aed', AUTH_THEME_BUTTON_TEXT: '#fffbeb',
       AUTH_THEME_LOGO: logo_url, AUTH_THEME_COLOR_SCHEME: 'light',
     });
     const browser = await open_browser({ colorScheme: 'dark' });
@@ -207,9 +208,15 @@ describe('theme settings', { timeout: 120000 }, () => {
         const logo = p.locator('img.logo');
         await logo.waitFor();
         assert.ok(await logo.evaluate((img) => img.complete && img.naturalWidth > 0), 'logo shown');
-        const colours = await p.locator('.button')
-          .evaluateAll((buttons) => buttons.map((b) => getComputedStyle(b).backgroundColor));
-        for (const colour of colours) assert.equal(colour, 'rgb(124, 58, 237)', `${name}: brand`);
+        const buttons = await p.locator('.button').evaluateAll((all) => all.map((b) => {
+          const style = getComputedStyle(b);
+          return [style.backgroundColor, style.color];
+        }));
+        // The error page honours brandColor but not buttonText (authjs-behaviour.md §7).
+        const text = name === 'error' ? 'rgb(255, 255, 255)' : 'rgb(255, 251, 235)';
+        for (const colours of buttons) {
+          assert.deepEqual(colours, ['rgb(124, 58, 237)', text], `${name}: brand colours`);
+        }
       };
       // colorScheme "light" wins over the browser's dark preference.
       await whole_flow(page, server.origin, 'brand@example.com', 'brand', { check });
