@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "store_fixture.hpp"
 
@@ -114,6 +115,19 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().kind, "store");
   EXPECT_NE(opened.error().message.find("newer"), std::string::npos) << opened.error().message;
+}
+
+// `linkgate migrate` on SQLite: the embedded migrations, once.
+TEST(SqliteStoreOpenTest, MigrateAppliesTheEmbeddedMigrationsOnce) {
+  const std::string path = linkgate::testing::make_temp_dir() + "/migrate.db";
+  auto first = migrate_sqlite(path);
+  ASSERT_TRUE(first.ok()) << describe(first);
+  EXPECT_EQ(*first, (std::vector<std::string>{"0001_schema"}));
+  auto second = migrate_sqlite(path);
+  ASSERT_TRUE(second.ok()) << describe(second);
+  EXPECT_TRUE(second->empty());
+  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "1");
+  EXPECT_TRUE(open_sqlite_store(path).ok());
 }
 
 TEST(SqliteStoreOpenTest, RefusesInMemoryAndUnopenablePaths) {
