@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "linkgate/callbacks.hpp"
+#include "linkgate/locale.hpp"
 #include "linkgate/mailer.hpp"
 #include "linkgate/result.hpp"
 #include "linkgate/store.hpp"
@@ -80,6 +81,13 @@ struct AuthConfig {
 
   Theme theme;
   std::vector<EmailProvider> providers;
+
+  // Custom Mustache templates of the verification email (locale.hpp); empty parts are the
+  // built-in email. Check them with check_email_templates before serving.
+  EmailTemplates email_templates;
+  // Languages besides the built-in English (locale.hpp), picked per request by Accept-Language
+  // for the pages and the email. Check each with check_locale before serving.
+  std::vector<Locale> locales;
 
   // Serve /dev/outbox (development only).
   bool dev_outbox_pages = false;

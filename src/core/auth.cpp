@@ -9,6 +9,7 @@
 
 #include "core/actions/actions.hpp"
 #include "core/context.hpp"
+#include "core/locale/accept_language.hpp"
 #include "core/pages/pages.hpp"
 #include "core/session_cookie.hpp"
 
@@ -174,6 +175,8 @@ struct Auth::Impl {
       core::pages::ErrorPage error_page;
       error_page.error = "Configuration";
       error_page.theme = state.config.theme;
+      error_page.texts = core::pages::Texts(
+          core::pick_locale(state.config, request.header("Accept-Language").value_or("")));
       auto rendered = core::pages::render_error(error_page);
       Response r;
       r.status = rendered.status;
@@ -255,8 +258,8 @@ bool Auth::is_pure(const Request& request) const {
   if (request.path == "/") {
     // The home page reads the session as /session does: the store in database mode, and the
     // embedder's session hooks, which may block.
-    const bool hooks = s.config.callbacks.jwt || s.config.callbacks.session ||
-                       s.config.events.session;
+    const bool hooks =
+        s.config.callbacks.jwt || s.config.callbacks.session || s.config.events.session;
     return !s.config.dev_outbox_pages ||
            (s.config.session_strategy == SessionStrategy::jwt && !hooks);
   }
@@ -265,8 +268,8 @@ bool Auth::is_pure(const Request& request) const {
   const std::string& a = route->action;
   if (a == "session") {
     // The embedder's jwt and session callbacks and session event may block (callbacks.hpp).
-    const bool hooks = s.config.callbacks.jwt || s.config.callbacks.session ||
-                       s.config.events.session;
+    const bool hooks =
+        s.config.callbacks.jwt || s.config.callbacks.session || s.config.events.session;
     return s.config.session_strategy == SessionStrategy::jwt && request.method == "GET" && !hooks;
   }
   if (a == "signin" || a == "signout") return request.method != "POST";

@@ -4,6 +4,7 @@
 
 #include "mail/providers.hpp"
 #include "server/mailers.hpp"
+#include "server/template_settings.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -47,6 +48,9 @@ Result<std::vector<std::string>> migrate_database(const std::string& database_ur
 }
 
 Result<App> build_app(const Settings& settings) {
+  // Templates first: a broken one stops the server before anything else is opened.
+  auto templates = load_templates(settings.email_template_dir, settings.locale_dir);
+  if (!templates) return templates.error();
   auto store = open_store(settings.database_url, settings.database_pool_size);
   if (!store) return store.error();
 
@@ -58,6 +62,8 @@ Result<App> build_app(const Settings& settings) {
   config.session_max_age = settings.session_max_age;
   config.session_update_age = settings.session_update_age;
   config.theme = settings.theme;
+  config.email_templates = std::move(templates->email);
+  config.locales = std::move(templates->locales);
   config.dev_outbox_pages = settings.outbox;
   config.log = [](LogLevel level, const std::string& message) {
     switch (level) {

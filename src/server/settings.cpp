@@ -128,6 +128,9 @@ Result<Settings> read_settings(const EnvLookup& env) {
   s.theme.brand_color = env("AUTH_THEME_BRAND_COLOR").value_or("");
   s.theme.button_text = env("AUTH_THEME_BUTTON_TEXT").value_or("");
   s.theme.logo = env("AUTH_THEME_LOGO").value_or("");
+  // Read (and checked) at startup by build_app: server/template_settings.hpp.
+  s.email_template_dir = env("LINKGATE_EMAIL_TEMPLATE_DIR").value_or("");
+  s.locale_dir = env("LINKGATE_LOCALE_DIR").value_or("");
 
   auto io = read_integer(env, "LINKGATE_IO_THREADS", 0, 0, 256);
   if (!io) return io.error();

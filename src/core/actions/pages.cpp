@@ -2,11 +2,22 @@
 #include <boost/json.hpp>
 
 #include "core/actions/actions.hpp"
+#include "core/locale/accept_language.hpp"
 #include "core/pages/pages.hpp"
 
 namespace linkgate::core::actions {
 
 namespace json = boost::json;
+
+namespace {
+
+// The page language the request's Accept-Language picks (English by default).
+pages::Texts page_texts(const Context& ctx) {
+  return pages::Texts(
+      pick_locale(ctx.state.config, ctx.request.header("Accept-Language").value_or("")));
+}
+
+}  // namespace
 
 Response signin_page(Context& ctx) {
   // A provider segment on GET /signin is an unknown action in Auth.js (§1).
@@ -22,6 +33,7 @@ Response signin_page(Context& ctx) {
     page.retry_after = pages::parse_retry_after(it->second);
   }
   page.theme = ctx.state.config.theme;
+  page.texts = page_texts(ctx);
   auto rendered = pages::render_signin(page);
   Response r = ctx.html(rendered.status, std::move(rendered.html));
   ctx.add_init_cookies(r);
@@ -29,7 +41,8 @@ Response signin_page(Context& ctx) {
 }
 
 Response verify_request(Context& ctx) {
-  pages::VerifyRequestPage page{ctx.origin, ctx.host(), ctx.state.config.theme, {}};
+  pages::VerifyRequestPage page{
+      ctx.origin, ctx.host(), ctx.state.config.theme, {}, page_texts(ctx)};
   if (ctx.state.config.dev_outbox_pages) page.outbox_url = ctx.origin + "/dev/outbox";
   auto rendered = pages::render_verify_request(page);
   Response r = ctx.html(rendered.status, std::move(rendered.html));
@@ -45,6 +58,7 @@ Response error_page(Context& ctx) {
   page.origin = ctx.origin;
   page.host = ctx.host();
   page.theme = ctx.state.config.theme;
+  page.texts = page_texts(ctx);
   auto rendered = pages::render_error(page);
   Response r = ctx.html(rendered.status, std::move(rendered.html));
   ctx.add_init_cookies(r);
@@ -54,7 +68,8 @@ Response error_page(Context& ctx) {
 Response signout_page(Context& ctx) {
   std::string action_url = ctx.origin + ctx.request.path;
   if (!ctx.request.query.empty()) action_url += "?" + ctx.request.query;
-  auto rendered = pages::render_signout({action_url, ctx.csrf.token, ctx.state.config.theme});
+  auto rendered =
+      pages::render_signout({action_url, ctx.csrf.token, ctx.state.config.theme, page_texts(ctx)});
   Response r = ctx.html(rendered.status, std::move(rendered.html));
   ctx.add_init_cookies(r);
   return r;

@@ -4,6 +4,9 @@
 #include "core/form.hpp"
 #include "core/hooks.hpp"
 #include "core/identifier.hpp"
+#include "core/locale/accept_language.hpp"
+#include "core/locale/custom_email.hpp"
+#include "core/session_cookie.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
 
@@ -27,8 +30,17 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
     }
   }
   if (!provider.mailer) return Error{"configuration", "provider has no mailer"};
-  EmailContent content =
-      render_verification_email(request.url, link_host(ctx.origin), request.theme);
+  // The language of the person asking (their Accept-Language), its templates first, then the
+  // configured ones, then the built-in email (all checked at startup).
+  const AuthConfig& config = ctx.state.config;
+  const Locale* locale = pick_locale(config, ctx.request.header("Accept-Language").value_or(""));
+  const EmailTemplates templates =
+      locale ? merge_email_templates(locale->email, config.email_templates)
+             : config.email_templates;
+  auto rendered = render_email(
+      templates, {request.url, link_host(ctx.origin), iso8601(request.expires), "", request.theme});
+  if (!rendered) return Error{"configuration", "email template: " + rendered.error().message};
+  EmailContent content = std::move(*rendered);
   EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
                        std::move(content.text), std::move(content.html), request.url};
   return provider.mailer->send(message);

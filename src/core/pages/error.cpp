@@ -15,46 +15,51 @@ namespace {
 std::string signin_button(const ErrorPage& page, bool with_email) {
   std::string href = page.signin_url;
   if (with_email && !page.email.empty()) href += "?email=" + form_encode(page.email);
-  return "<a class=\"button\" href=\"" + html_escape(href) + "\">Sign in</a>";
+  return "<a class=\"button\" href=\"" + html_escape(href) + "\">" +
+         page.texts.html("error.signinButton") + "</a>";
 }
 
 }  // namespace
 
 RenderedPage render_error(const ErrorPage& page) {
+  const Texts& t = page.texts;
+  const auto heading = [&t](std::string_view key) { return "<h1>" + t.html(key) + "</h1>"; };
+  const auto line = [&t](std::string_view key, std::string_view cls = "center") {
+    return "<p class=\"" + std::string(cls) + "\">" + t.html(key) + "</p>";
+  };
   int status = 200;
   std::string card;
   if (page.error == "Configuration") {
     status = 500;
-    card =
-        "<h1>Server error</h1>"
-        "<p class=\"center\">There is a problem with the server configuration.</p>"
-        "<p class=\"center\">Check the server logs for more information.</p>";
+    card = heading("error.Configuration.heading") + line("error.Configuration.text") +
+           line("error.Configuration.hint");
   } else if (page.error == "AccessDenied") {
     status = 403;
-    card =
-        "<h1>Access Denied</h1>"
-        "<p class=\"center\">You do not have permission to sign in.</p>" +
-        signin_button(page, false);
+    card = heading("error.AccessDenied.heading") + line("error.AccessDenied.text") +
+           signin_button(page, false);
   } else if (page.error == "Verification") {
     status = 403;
-    card =
-        "<h1>Unable to sign in</h1>"
-        "<p class=\"center\">The sign in link is no longer valid.</p>"
-        "<p class=\"center\">It may have been used already or it may have expired.</p>";
+    card = heading("error.Verification.heading") + line("error.Verification.text") +
+           line("error.Verification.hint");
     if (page.email.empty()) {
-      card += "<p class=\"center muted\">Sign in again to request a new link.</p>";
+      card += line("error.Verification.again", "center muted");
     } else {
-      card += "<p class=\"center muted\">Sign in again to request a new link for <strong>" +
-              html_escape(page.email) + "</strong>.</p>";
+      card += "<p class=\"center muted\">" +
+              t.html("error.Verification.againFor", "email",
+                     "<strong>" + html_escape(page.email) + "</strong>") +
+              "</p>";
     }
     card += signin_button(page, true);
   } else {
-    card = "<h1>Error</h1><p><a class=\"site\" href=\"" + html_escape(page.origin) + "\">" +
-           html_escape(page.host) + "</a></p>";
+    card = heading("error.heading") + "<p><a class=\"site\" href=\"" + html_escape(page.origin) +
+           "\">" + html_escape(page.host) + "</a></p>";
   }
   // The error page honours brandColor and logo but not buttonText (§7).
-  return {status, detail::render_document(
-                      {.title = "Error", .theme = page.theme, .use_button_text = false}, card)};
+  const std::string title = t.get("error.title");
+  return {
+      status,
+      detail::render_document(
+          {.title = title, .theme = page.theme, .use_button_text = false, .lang = t.lang()}, card)};
 }
 
 }  // namespace linkgate::core::pages

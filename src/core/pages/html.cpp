@@ -205,8 +205,10 @@ std::string_view color_scheme(const Theme& theme) {
 std::string render_document(const Layout& layout, std::string_view card_html) {
   std::string out;
   out.reserve(kStyles.size() + card_html.size() + 1024);
+  out += "<!DOCTYPE html><html lang=\"";
+  out += html_escape(layout.lang);
   out +=
-      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>";
   out += html_escape(layout.title);

@@ -30,6 +30,8 @@ struct Layout {
   bool use_button_text = true;
   // A wider column for the outbox, whose links and bodies are long.
   bool wide = false;
+  // The <html lang> value (escaped by render_document).
+  std::string_view lang = "en";
 };
 
 // A complete document: doctype, lang, charset, viewport, title, the inline stylesheet, the

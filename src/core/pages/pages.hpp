@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/pages/texts.hpp"
 #include "linkgate/config.hpp"
 #include "linkgate/store.hpp"
 
@@ -33,6 +34,7 @@ struct SigninPage {
   // (the rate limiter puts it there beside its Retry-After header, which a browser following
   // the redirect never shows). nullopt: the message names no time.
   std::optional<long long> retry_after;
+  Texts texts{};  // the page language (default English)
 };
 // "Sign In" page: one form per email provider; the error box with Auth.js's messages
 // (EmailSignin → "The e-mail could not be sent.", …, default "Unable to sign in.").
@@ -48,6 +50,7 @@ struct VerifyRequestPage {
   Theme theme;
   // The dev outbox, when it is on: the page then says where the "sent" link really is.
   std::string outbox_url;
+  Texts texts{};
 };
 // "Check your email" page.
 RenderedPage render_verify_request(const VerifyRequestPage& page);
@@ -61,6 +64,7 @@ struct ErrorPage {
   // Verification only: the address the dead link was for (?email=, which the callback adds).
   // The "Sign in" button then opens the sign-in form with it filled in, to request a new link.
   std::string email;
+  Texts texts{};
 };
 // Status and content per the §1 /error table (500 Configuration, 403 AccessDenied and
 // Verification, 200 otherwise).
@@ -70,6 +74,7 @@ struct SignoutPage {
   std::string action_url;  // the full current request URL
   std::string csrf_token;
   Theme theme;
+  Texts texts{};
 };
 // "Sign Out" page with the confirmation form.
 RenderedPage render_signout(const SignoutPage& page);

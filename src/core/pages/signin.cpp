@@ -10,42 +10,43 @@ namespace linkgate::core::pages {
 namespace {
 
 // The §1 message table, plus two codes of our own (Verification, RateLimited) that Auth.js
-// leaves on the default; unknown codes, MissingCSRF included, get the default.
-std::string_view signin_error_message(std::string_view code) {
+// leaves on the default; unknown codes, MissingCSRF included, get the default. Returns the
+// text key (locale/page_texts.cpp holds the English).
+std::string_view signin_error_key(std::string_view code) {
   if (code == "Signin" || code == "OAuthSignin" || code == "OAuthCallbackError" ||
       code == "OAuthCreateAccount" || code == "EmailCreateAccount" || code == "Callback") {
-    return "Try signing in with a different account.";
+    return "signin.error.Signin";
   }
-  if (code == "OAuthAccountNotLinked") {
-    return "To confirm your identity, sign in with the same account you used originally.";
-  }
-  if (code == "EmailSignin") return "The e-mail could not be sent.";
-  if (code == "CredentialsSignin") {
-    return "Sign in failed. Check the details you provided are correct.";
-  }
-  if (code == "SessionRequired") return "Please sign in to access this page.";
-  if (code == "Verification") {
-    return "The sign in link is no longer valid. Request a new link below.";
-  }
-  if (code == "RateLimited") return "Too many attempts. Please wait a few minutes and try again.";
-  return "Unable to sign in.";
+  if (code == "OAuthAccountNotLinked") return "signin.error.OAuthAccountNotLinked";
+  if (code == "EmailSignin") return "signin.error.EmailSignin";
+  if (code == "CredentialsSignin") return "signin.error.CredentialsSignin";
+  if (code == "SessionRequired") return "signin.error.SessionRequired";
+  if (code == "Verification") return "signin.error.Verification";
+  if (code == "RateLimited") return "signin.error.RateLimited";
+  return "signin.error.default";
 }
 
 // "1 second", "2 minutes", "3 hours": rounded up, so the person never comes back too early.
-std::string wait_time(long long seconds) {
-  const auto plural = [](long long n, std::string_view unit) {
-    return std::to_string(n) + " " + std::string(unit) + (n == 1 ? "" : "s");
+std::string wait_time(long long seconds, const Texts& texts) {
+  const auto plural = [&texts](long long n, std::string_view unit) {
+    std::string text = texts.get(std::string("time.") + std::string(unit) + (n == 1 ? "" : "s"));
+    if (auto pos = text.find("{n}"); pos != std::string::npos) {
+      text.replace(pos, 3, std::to_string(n));
+    }
+    return text;
   };
   if (seconds < 60) return plural(seconds, "second");
   if (seconds <= 120 * 60) return plural((seconds + 59) / 60, "minute");
   return plural((seconds + 3599) / 3600, "hour");
 }
 
-std::string error_message(const SigninPage& page) {
+// The error box's markup (escaped).
+std::string error_message_html(const SigninPage& page) {
   if (page.error == "RateLimited" && page.retry_after) {
-    return "Too many attempts. Try again in " + wait_time(*page.retry_after) + ".";
+    return page.texts.html("signin.error.RateLimitedWait", "time",
+                           html_escape(wait_time(*page.retry_after, page.texts)));
   }
-  return std::string(signin_error_message(page.error));
+  return page.texts.html(signin_error_key(page.error));
 }
 
 // The ids input-email-for-<id>-provider and submitButton are Auth.js's, kept so that scripts
@@ -58,15 +59,16 @@ void append_provider_form(std::string& out, const SigninProvider& provider, cons
          "\" method=\"POST\">";
   out +=
       "<input type=\"hidden\" name=\"csrfToken\" value=\"" + html_escape(page.csrf_token) + "\">";
-  out += "<label for=\"" + input_id + "\">Email</label>";
+  out += "<label for=\"" + input_id + "\">" + page.texts.html("signin.emailLabel") + "</label>";
   out += "<input id=\"" + input_id + "\" type=\"email\" name=\"email\"";
   if (!page.email.empty()) out += " value=\"" + html_escape(page.email) + "\"";
-  out += " placeholder=\"email@example.com\" autocomplete=\"email\" required";
+  out += " placeholder=\"" + page.texts.html("signin.emailPlaceholder") +
+         "\" autocomplete=\"email\" required";
   if (first) out += " autofocus";
   out += ">";
   out += first ? "<button id=\"submitButton\" type=\"submit\" class=\"button\">"
                : "<button type=\"submit\" class=\"button\">";
-  out += "Sign in with " + html_escape(provider.name) + "</button>";
+  out += page.texts.html("signin.button", "provider", html_escape(provider.name)) + "</button>";
   out += "</form>";
 }
 
@@ -84,14 +86,14 @@ std::optional<long long> parse_retry_after(std::string_view text) {
 }
 
 RenderedPage render_signin(const SigninPage& page) {
-  std::string card = "<h1>Sign in</h1>";
+  std::string card = "<h1>" + page.texts.html("signin.heading") + "</h1>";
   if (!page.error.empty()) {
     card += "<div class=\"alert\" role=\"alert\"><p>";
-    card += html_escape(error_message(page));
+    card += error_message_html(page);
     card += "</p></div>";
   }
   if (page.providers.empty()) {
-    card += "<p class=\"center muted\">No sign-in method is configured.</p>";
+    card += "<p class=\"center muted\">" + page.texts.html("signin.noProviders") + "</p>";
   }
   bool first = true;
   for (const auto& provider : page.providers) {
@@ -99,7 +101,9 @@ RenderedPage render_signin(const SigninPage& page) {
     append_provider_form(card, provider, page, first);
     first = false;
   }
-  return {200, detail::render_document({.title = "Sign In", .theme = page.theme}, card)};
+  const std::string title = page.texts.get("signin.title");
+  return {200, detail::render_document(
+                   {.title = title, .theme = page.theme, .lang = page.texts.lang()}, card)};
 }
 
 }  // namespace linkgate::core::pages

@@ -7,14 +7,17 @@
 namespace linkgate::core::pages {
 
 RenderedPage render_signout(const SignoutPage& page) {
-  std::string card =
-      "<h1>Signout</h1>"
-      "<p class=\"center\">Are you sure you want to sign out?</p>";
+  const Texts& t = page.texts;
+  std::string card = "<h1>" + t.html("signout.heading") + "</h1><p class=\"center\">" +
+                     t.html("signout.text") + "</p>";
   card += "<form action=\"" + html_escape(page.action_url) + "\" method=\"POST\">";
   card +=
       "<input type=\"hidden\" name=\"csrfToken\" value=\"" + html_escape(page.csrf_token) + "\">";
-  card += "<button id=\"submitButton\" type=\"submit\" class=\"button\">Sign out</button></form>";
-  return {200, detail::render_document({.title = "Sign Out", .theme = page.theme}, card)};
+  card += "<button id=\"submitButton\" type=\"submit\" class=\"button\">" +
+          t.html("signout.button") + "</button></form>";
+  const std::string title = t.get("signout.title");
+  return {200,
+          detail::render_document({.title = title, .theme = page.theme, .lang = t.lang()}, card)};
 }
 
 }  // namespace linkgate::core::pages

@@ -7,18 +7,20 @@
 namespace linkgate::core::pages {
 
 RenderedPage render_verify_request(const VerifyRequestPage& page) {
-  std::string card =
-      "<h1>Check your email</h1>"
-      "<p class=\"center\">A sign in link has been sent to your email address.</p>";
+  const Texts& t = page.texts;
+  std::string card = "<h1>" + t.html("verify.heading") + "</h1><p class=\"center\">" +
+                     t.html("verify.text") + "</p>";
   if (!page.outbox_url.empty()) {
     // Development only: nothing was mailed, so say where the link is instead of an inbox.
-    card += "<div class=\"note\"><p>Development mode: the email went to the dev outbox.</p>";
-    card += "<a class=\"button\" href=\"" + html_escape(page.outbox_url) +
-            "\">Open the dev outbox</a></div>";
+    card += "<div class=\"note\"><p>" + t.html("verify.devNote") + "</p>";
+    card += "<a class=\"button\" href=\"" + html_escape(page.outbox_url) + "\">" +
+            t.html("verify.devButton") + "</a></div>";
   }
   card += "<p><a class=\"site\" href=\"" + html_escape(page.origin) + "\">" +
           html_escape(page.host) + "</a></p>";
-  return {200, detail::render_document({.title = "Verify Request", .theme = page.theme}, card)};
+  const std::string title = t.get("verify.title");
+  return {200,
+          detail::render_document({.title = title, .theme = page.theme, .lang = t.lang()}, card)};
 }
 
 }  // namespace linkgate::core::pages
