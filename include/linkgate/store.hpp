@@ -52,7 +52,7 @@ struct SessionAndUser {
 
 struct VerificationToken {
   std::string identifier;  // the normalized email
-  std::string token;       // the HASH of the raw token (sha256hex(token + secret)), never the raw one
+  std::string token;  // the HASH of the raw token (sha256hex(token + secret)), never the raw one
   TimePoint expires;
 };
 
