@@ -3,6 +3,8 @@
 // reduced to a plain CSS colour syntax so that a theme value cannot break out of an attribute.
 #include "core/email_template.hpp"
 
+#include "core/pages/pages.hpp"
+
 #include <cctype>
 #include <string_view>
 
@@ -15,34 +17,6 @@ constexpr std::string_view kDefaultButtonText = "#fff";
 constexpr std::string_view kBackground = "#f9f9f9";
 constexpr std::string_view kText = "#444";
 constexpr std::string_view kMainBackground = "#fff";
-
-// Escapes the five characters that are special in HTML text and in quoted attributes.
-std::string escape_html(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() + 16);
-  for (char c : in) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 bool is_hex_colour(std::string_view v) {
   if (v.size() < 2 || v[0] != '#') return false;
@@ -93,7 +67,7 @@ std::string safe_colour(const std::string& value, std::string_view fallback) {
 // The escaped host with a zero-width space before every dot, so mail clients do not turn the
 // host into a link of their own.
 std::string break_host(const std::string& host) {
-  const std::string escaped = escape_html(host);
+  const std::string escaped = pages::html_escape(host);
   std::string out;
   out.reserve(escaped.size() + 32);
   for (char c : escaped) {
@@ -131,7 +105,7 @@ std::string render_html(const std::string& url, const std::string& host, const T
   h += "            <td align=\"center\" style=\"border-radius: 5px;\" bgcolor=\"";
   h += brand;
   h += "\"><a href=\"";
-  h += escape_html(url);
+  h += pages::html_escape(url);
   h += "\"\n                target=\"_blank\"\n                style=\"font-size: 18px; ";
   h += font;
   h += "color: ";

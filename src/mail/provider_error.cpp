@@ -5,38 +5,13 @@
 #include <cctype>
 
 #include "core/form.hpp"
+#include "core/pages/pages.hpp"
 
 namespace linkgate::mail {
 
 namespace {
 
 constexpr std::size_t kMaxDetail = 300;
-
-std::string html_attribute_escape(std::string_view in) {
-  std::string out;
-  for (char c : in) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -128,7 +103,7 @@ std::string flatten(std::string text) {
 std::vector<std::string> secrets_for(const EmailMessage& message, const std::string& api_key,
                                      const std::vector<std::string>& credentials) {
   // The link as JSON, HTML and a form field (Mailgun's body) may each be echoed back.
-  std::vector<std::string> secrets{api_key, message.url, html_attribute_escape(message.url),
+  std::vector<std::string> secrets{api_key, message.url, core::pages::html_escape(message.url),
                                    core::form_encode(message.url)};
   const std::string token = token_parameter(message.url);
   secrets.push_back(token);
