@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -123,7 +125,8 @@ struct HttpServer::Impl {
         auto reply = to_beast(bad_request_response(), 11, false, false);
         stream.expires_after(options.read_timeout);
         co_await http::async_write(stream, reply, use_tuple);
-        break;
+        co_await drain_then_close(stream);
+        co_return;
       }
       auto& in = parser.get();
       const bool keep_alive = in.keep_alive();
@@ -138,6 +141,24 @@ struct HttpServer::Impl {
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // Lingering close after a rejected request: stop sending, then read and discard what the client
+  // is still uploading (bounded in bytes and time) so the kernel does not answer the unread bytes
+  // with a reset that would destroy the 400 before the client reads it.
+  asio::awaitable<void> drain_then_close(beast::tcp_stream& stream) {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
+    std::array<char, 16 * 1024> sink{};
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (drained < kDrainLimit) {
+      auto [error, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (error) break;
+      drained += n;
+    }
+    stream.socket().close(ignored);
   }
 
   static Response bad_request_response() {

@@ -111,13 +111,18 @@ HttpResponse TestClient::request(const std::string& method, const std::string& t
   }
   req.body() = body;
   if (!body.empty() || method == "POST") req.prepare_payload();
-  http::write(stream, req);
+  // A server may answer (e.g. 400 for an oversized body) and stop reading before the whole request
+  // is sent; like browsers, read the answer even when the write was cut short.
+  boost::system::error_code write_error;
+  http::write(stream, req, write_error);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   parser.header_limit(1024 * 1024);
   if (method == "HEAD") parser.skip(true);
-  http::read(stream, buffer, parser);
+  boost::system::error_code read_error;
+  http::read(stream, buffer, parser, read_error);
+  if (read_error) throw boost::system::system_error(write_error ? write_error : read_error);
   auto& res = parser.get();
   HttpResponse out;
   out.status = static_cast<int>(res.result_int());
