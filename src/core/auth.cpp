@@ -10,6 +10,7 @@
 #include "core/actions/actions.hpp"
 #include "core/context.hpp"
 #include "core/locale/accept_language.hpp"
+#include "core/one_time_code.hpp"
 #include "core/pages/pages.hpp"
 #include "core/session_cookie.hpp"
 
@@ -155,18 +156,29 @@ struct Auth::Impl {
         !request.path.starts_with(state.base_path + "/")) {
       return not_found();
     }
-    if (request.method != "GET" && request.method != "POST") return core::bad_request();
+    // HEAD only on the callback, which answers it without consuming (SPEC B2).
+    if (request.method != "GET" && request.method != "POST" && request.method != "HEAD") {
+      return core::bad_request();
+    }
     auto route =
         home ? std::optional<Route>(Route{"home", ""}) : parse_route(request.path, state.base_path);
     if (!route) return core::bad_request();
+    if (request.method == "HEAD" && route->action != "callback") return core::bad_request();
 
     // Config assertion (§0.2): runs before anything else; fails closed.
     auto origin = origin_for(request);
-    if (state.config.secrets.empty() || !origin) {
-      state.log(LogLevel::error, state.config.secrets.empty()
-                                     ? "configuration: no AUTH_SECRET is set"
-                                     : "configuration: untrusted or invalid host; set AUTH_URL "
-                                       "or AUTH_TRUST_HOST");
+    const bool redemption_ok = core::valid_redemption(state.config.redemption);
+    if (state.config.secrets.empty() || !origin || !state.trusted_proxies_error.empty() ||
+        !redemption_ok) {
+      state.log(LogLevel::error,
+                state.config.secrets.empty() ? "configuration: no AUTH_SECRET is set"
+                : !state.trusted_proxies_error.empty()
+                    ? std::string{"configuration: "} + state.trusted_proxies_error
+                : !redemption_ok
+                    ? "configuration: the one-time code must have 6 to 10 digits and 1 to 1000 "
+                      "attempts"
+                    : "configuration: untrusted or invalid host; set AUTH_URL "
+                      "or AUTH_TRUST_HOST");
       const bool page =
           request.method == "GET" &&
           (route->action == "signin" || route->action == "signout" || route->action == "error" ||
@@ -228,6 +240,11 @@ Auth::Auth(AuthConfig config, std::shared_ptr<Store> store) : impl_(std::make_un
     }
   }
   while (s.base_path.size() > 1 && s.base_path.back() == '/') s.base_path.pop_back();
+  if (auto proxies = core::TrustedProxies::parse(s.config.trusted_proxies)) {
+    s.trusted_proxies = std::move(*proxies);
+  } else {
+    s.trusted_proxies_error = proxies.error().message;
+  }
   if (!s.config.secrets.empty()) {
     s.jwt_plain.emplace(s.config.secrets, core::CookieNames::for_scheme(false).session_token);
     s.jwt_secure.emplace(s.config.secrets, core::CookieNames::for_scheme(true).session_token);

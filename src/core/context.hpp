@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/client_ip.hpp"
 #include "core/cookies.hpp"
 #include "core/csrf.hpp"
 #include "core/session_jwt.hpp"
@@ -28,6 +29,10 @@ struct AuthState {
   // JWT codecs for both cookie-name variants (the HKDF salt is the cookie name).
   std::optional<SessionJwtCodec> jwt_plain;
   std::optional<SessionJwtCodec> jwt_secure;
+  // config.trusted_proxies, parsed once. When they do not parse, trusted_proxies_error says why
+  // and every request is answered Configuration (fail closed).
+  TrustedProxies trusted_proxies;
+  std::string trusted_proxies_error;
 
   TimePoint now() const;
   void log(LogLevel level, const std::string& message) const;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/context.hpp"
@@ -44,5 +45,11 @@ Result<RateDecision> count_global_send(const AuthConfig& config, Store& store, T
 // <base>/signin?error=RateLimited&retryAfter=<seconds>, or in JSON mode (X-Auth-Return-Redirect)
 // status 429 with Retry-After and the same {"url"}. Never carries a Set-Cookie.
 Response rate_limited(const Context& ctx, const RateDecision& decision);
+
+// What to answer after counting a hit: nullopt when allowed; the rate_limited answer when denied;
+// after a store failure, the Configuration error answer (fail closed; the failure is logged
+// naming `limit`, e.g. "ip").
+std::optional<Response> deny_if_limited(const Context& ctx, const Result<RateDecision>& decision,
+                                        const std::string& limit);
 
 }  // namespace linkgate::core
