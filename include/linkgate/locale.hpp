@@ -14,8 +14,8 @@
 namespace linkgate {
 
 // The Mustache sources of the verification email. An empty source means the built-in part.
-// Variables: url, host, expires (ISO 8601 UTC), code (always empty: the one-time-code sign-in
-// is not built), theme.brandColor, theme.buttonText, theme.logo, theme.colorScheme. The html
+// Variables: url, host, expires (ISO 8601 UTC), code (the one-time code when
+// AuthConfig::redemption.one_time_code is on, else empty), theme.brandColor, theme.buttonText, theme.logo, theme.colorScheme. The html
 // template escapes {{name}} as HTML ({{{name}}} is raw); subject and text never escape.
 struct EmailTemplates {
   std::string subject;
@@ -40,8 +40,8 @@ struct Locale {
 };
 
 // Every page text key with its built-in English text. Texts may hold the placeholders
-// {provider} (signin.button), {time} (signin.error.RateLimitedWait) and {email}
-// (error.Verification.againFor).
+// {provider} (signin.button), {time} (signin.error.RateLimitedWait), {email}
+// (error.Verification.againFor, confirm.heading) and {digits} (verify.codeHint).
 const std::map<std::string, std::string, std::less<>>& page_text_keys();
 
 // Parses and renders each non-empty template once with sample values. The error (kind

@@ -77,7 +77,8 @@ std::string break_host(const std::string& host) {
   return out;
 }
 
-std::string render_html(const std::string& url, const std::string& host, const Theme& theme) {
+std::string render_html(const std::string& url, const std::string& host, const Theme& theme,
+                        const std::string& code) {
   const std::string brand = safe_colour(theme.brand_color, kDefaultBrandColor);
   const std::string button_text = safe_colour(theme.button_text, kDefaultButtonText);
   const std::string font = "font-family: Helvetica, Arial, sans-serif; ";
@@ -114,6 +115,18 @@ std::string render_html(const std::string& url, const std::string& host, const T
   h += brand;
   h += "; display: inline-block; font-weight: bold;\">Sign\n                in</a></td>\n";
   h += "          </tr>\n        </table>\n      </td>\n    </tr>\n";
+  if (!code.empty()) {
+    // The one-time code, for signing in on another device than the one reading this email.
+    h += "    <tr>\n      <td align=\"center\"\n        style=\"padding: 0px 0px 10px 0px; ";
+    h += "font-size: 16px; line-height: 22px; ";
+    h += font;
+    h += "color: ";
+    h += kText;
+    h += ";\">\n        Or enter this code: <strong style=\"font-size: 22px; ";
+    h += "letter-spacing: 3px;\">";
+    h += pages::html_escape(code);
+    h += "</strong>\n      </td>\n    </tr>\n";
+  }
   // Row 3: the reassurance line.
   h += "    <tr>\n      <td align=\"center\"\n        style=\"padding: 0px 0px 10px 0px; ";
   h += "font-size: 16px; line-height: 22px; ";
@@ -128,12 +141,13 @@ std::string render_html(const std::string& url, const std::string& host, const T
 }  // namespace
 
 EmailContent render_verification_email(const std::string& url, const std::string& host,
-                                       const Theme& theme) {
+                                       const Theme& theme, const std::string& code) {
   EmailContent content;
   content.subject = "Sign in to " + host;
   // The text body is plain text: nothing to escape, and the link must stay clickable as is.
   content.text = "Sign in to " + host + "\n" + url + "\n\n";
-  content.html = render_html(url, host, theme);
+  if (!code.empty()) content.text.append("Or enter this code: ").append(code).append("\n\n");
+  content.html = render_html(url, host, theme, code);
   return content;
 }
 

@@ -46,4 +46,18 @@ std::string random_uuid() {
   return out;
 }
 
+std::string random_digits(std::size_t n) {
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    for (unsigned char byte : random_bytes(n - out.size() + 4)) {
+      // 250 = 25 * 10: the bytes 0..249 map onto the ten digits evenly.
+      if (byte >= 250) continue;
+      out += static_cast<char>('0' + byte % 10);
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+
 }  // namespace linkgate::crypto

@@ -12,5 +12,8 @@ std::string random_bytes(std::size_t n);
 std::string random_hex(std::size_t n);
 // A random RFC 4122 version 4 UUID, lowercase, 36 characters.
 std::string random_uuid();
+// n random decimal digits ('0'..'9'), each uniform and independent: bytes of 250 or more are
+// drawn again, so no digit is likelier than another (no modulo bias).
+std::string random_digits(std::size_t n);
 
 }  // namespace linkgate::crypto

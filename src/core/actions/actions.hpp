@@ -10,7 +10,7 @@ namespace linkgate::core::actions {
 Response signin_page(Context& ctx);     // GET  /signin
 Response signin_email(Context& ctx);    // POST /signin/:provider
 Response verify_request(Context& ctx);  // GET  /verify-request
-Response callback(Context& ctx);        // GET|POST /callback/:provider
+Response callback(Context& ctx);        // GET|POST|HEAD /callback/:provider
 Response session(Context& ctx);         // GET|POST /session
 Response csrf(Context& ctx);            // GET  /csrf
 Response providers(Context& ctx);       // GET  /providers
@@ -20,5 +20,11 @@ Response error_page(Context& ctx);      // GET  /error
 // GET / (not an Auth.js endpoint): the development home page; the router serves it only while
 // the dev outbox is on. Reads the store in database mode, like session().
 Response home_page(Context& ctx);
+
+// The redirect to the verify-request page after an email was sent, with the init cookies. Every
+// answer that must look like a sent email uses it, so they stay identical. Carries `identifier`
+// when one-time codes are on (the code form is then filled in).
+Response verify_request_redirect(const Context& ctx, const std::string& provider_id,
+                                 const std::string& identifier);
 
 }  // namespace linkgate::core::actions

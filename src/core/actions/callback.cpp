@@ -1,13 +1,11 @@
-// GET|POST /callback/:provider — consume a magic link and start a session
-// (authjs-behaviour.md §1 callback, §4, §5; SPEC C3, C5, C6).
-#include <boost/json.hpp>
-
+// GET|POST|HEAD /callback/:provider — consume a magic link (or, by POST, a one-time code) and
+// start a session (authjs-behaviour.md §1 callback, §4, §5; SPEC C3, C5, C6, B2, B3).
 #include "core/actions/actions.hpp"
+#include "core/actions/sign_in_steps.hpp"
 #include "core/form.hpp"
-#include "core/hooks.hpp"
-#include "core/session_cookie.hpp"
+#include "core/locale/accept_language.hpp"
+#include "core/pages/pages.hpp"
 #include "crypto/digest.hpp"
-#include "crypto/random.hpp"
 
 namespace linkgate::core::actions {
 
@@ -26,36 +24,6 @@ Result<std::optional<VerificationToken>> consume_token(const Context& ctx,
   return std::optional<VerificationToken>();
 }
 
-// Creates the user on first sign-in (with the candidate's id, so the account the callbacks saw
-// names it), else refreshes emailVerified (§4). Emits createUser or updateUser.
-Result<User> login_or_register(const Context& ctx, const User& candidate, bool is_new_user) {
-  Store& store = *ctx.state.store;
-  const Events& events = ctx.state.config.events;
-  if (!is_new_user) {
-    // Database strategy: signing in as someone else ends the current session (account switch).
-    if (ctx.state.config.session_strategy == SessionStrategy::database) {
-      if (auto current = read_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token)) {
-        auto current_session = store.get_session_and_user(*current);
-        if (current_session && current_session->has_value() &&
-            (*current_session)->user.id != candidate.id) {
-          (void)store.delete_session(*current);
-        }
-      }
-    }
-    UserUpdate update;
-    update.id = candidate.id;
-    update.email_verified = ctx.now();
-    auto updated = store.update_user(update);
-    if (updated) emit_event(ctx.state, "events.updateUser", events.update_user, *updated);
-    return updated;
-  }
-  User fresh = candidate;
-  fresh.email_verified = ctx.now();
-  auto created = store.create_user(fresh);
-  if (created) emit_event(ctx.state, "events.createUser", events.create_user, *created);
-  return created;
-}
-
 // Auth.js's Verification redirect plus the address the link was for, so the error page can
 // offer a new link with the address filled in. Whoever holds the link already has the address
 // (it is in the link), and the error page sends no Referer, so nothing new is disclosed.
@@ -63,92 +31,84 @@ Response verification_error(const Context& ctx, const std::string& email) {
   return ctx.redirect(ctx.base_url() + "/error?error=Verification&email=" + form_encode(email));
 }
 
+// HEAD never consumes (SPEC B2): mail scanners probe links with it. 200, no body, nothing
+// looked up.
+Response head_answer(const Context& ctx) {
+  Response r = ctx.html(200, std::string());
+  add_no_cache_headers(r);
+  return r;
+}
+
+// "Sign in as <email>?" (SPEC B2). Neither consumes nor looks up the token: a scanner that
+// fetches the link learns nothing and spends nothing. The page carries the CSRF token (and its
+// cookie when the browser had none) for the POST that consumes.
+Response confirm_page(const Context& ctx, const EmailProvider& provider, const std::string& token,
+                      const std::string& email) {
+  pages::ConfirmPage page;
+  page.action_url = ctx.base_url() + "/callback/" + provider.id;
+  page.csrf_token = ctx.csrf.token;
+  page.token = token;
+  page.email = email;
+  page.callback_url = ctx.callback_url;
+  page.theme = ctx.state.config.theme;
+  page.texts = pages::Texts(
+      pick_locale(ctx.state.config, ctx.request.header("Accept-Language").value_or("")));
+  auto rendered = pages::render_confirm(page);
+  Response r = ctx.html(rendered.status, std::move(rendered.html));
+  // The page holds a live token: no cache may keep it.
+  add_no_cache_headers(r);
+  ctx.add_init_cookies(r);
+  return r;
+}
+
 }  // namespace
 
 Response callback(Context& ctx) {
   const EmailProvider* provider = ctx.state.provider(ctx.provider_id);
   if (provider == nullptr) return ctx.error_redirect(ErrorKind::error, "Configuration");
+  if (ctx.request.method == "HEAD") return head_answer(ctx);
 
-  auto token = ctx.query.find("token");
-  if (token == ctx.query.end() || token->second.empty()) {
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  // A POST is a person's action (the confirm button, the code form): CSRF-protected, and
+  // answered like Auth.js's other POSTs without a valid pair.
+  const bool post = ctx.request.method == "POST";
+  if (post) {
+    if (!ctx.csrf.verified) return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+    if (ctx.body.count("code")) return redeem_code(ctx, *provider);
   }
+
+  // GET reads the link's query; POST its body (the confirm form), then the query.
+  const auto read = [&](const char* name) -> std::string {
+    if (post) return ctx.param(name).value_or("");
+    auto it = ctx.query.find(name);
+    return it == ctx.query.end() ? std::string() : it->second;
+  };
+  const std::string token = read("token");
+  if (token.empty()) return ctx.error_redirect(ErrorKind::error, "Configuration");
   // Auth.js's adapters match on identifier AND token; without an email nothing can match.
-  auto email = ctx.query.find("email");
-  if (email == ctx.query.end() || email->second.empty()) {
-    return ctx.error_redirect(ErrorKind::error, "Verification");
+  const std::string email = read("email");
+  if (email.empty()) return ctx.error_redirect(ErrorKind::error, "Verification");
+
+  if (!post && ctx.state.config.redemption.confirm) {
+    return confirm_page(ctx, *provider, token, email);
   }
 
   // Consumed even when expired, like Auth.js, so a leaked expired link cannot be retried.
-  auto invite = consume_token(ctx, email->second, token->second);
+  auto invite = consume_token(ctx, email, token);
   if (!invite) {
     ctx.state.log(LogLevel::error, "callback: store failed: " + invite.error().message);
     return ctx.error_redirect(ErrorKind::error, "Configuration");
   }
-  if (!invite->has_value() || (*invite)->expires < ctx.now()) {
-    return verification_error(ctx, email->second);
-  }
-
-  // The user as the signIn callback sees it: stored, or a candidate for a new address (§4).
-  const std::string& identifier = (*invite)->identifier;
-  auto existing = ctx.state.store->get_user_by_email(identifier);
-  if (!existing) {
-    ctx.state.log(LogLevel::error, "callback: store failed: " + existing.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
-  const bool is_new_user = !existing->has_value();
-  User candidate;
-  if (is_new_user) {
-    candidate.id = crypto::random_uuid();
-    candidate.email = identifier;
-  } else {
-    candidate = **existing;
-  }
-  const Account account = email_account(candidate, provider->id);
-  // The token is already spent: a denied or redirected sign-in cannot retry the link (§1 step 5).
-  if (auto answer = check_sign_in(ctx, candidate, account, false, true)) return std::move(*answer);
-
-  auto user = login_or_register(ctx, candidate, is_new_user);
-  if (!user) {
-    ctx.state.log(LogLevel::error, "callback: store failed: " + user.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
-
-  const TimePoint expires = ctx.now() + std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            ctx.state.config.session_max_age);
-  Response r = ctx.redirect(ctx.callback_url);
-  if (ctx.state.config.session_strategy == SessionStrategy::database) {
-    Session session{crypto::random_uuid(), user->id, expires};
-    auto created = ctx.state.store->create_session(session);
-    if (!created) {
-      ctx.state.log(LogLevel::error,
-                    "callback: could not create the session: " + created.error().message);
-      return ctx.error_redirect(ErrorKind::error, "Configuration");
-    }
-    set_session_cookie(ctx, r, created->session_token, expires);
-  } else {
-    JwtParams params;
-    params.token = user_claims(*user);
-    params.trigger = is_new_user ? JwtTrigger::sign_up : JwtTrigger::sign_in;
-    params.user = &*user;
-    params.account = &account;
-    params.is_new_user = is_new_user;
-    auto claims = run_jwt_callback(ctx.state, std::move(params));
-    if (!claims) return ctx.error_redirect(ErrorKind::error, "Configuration");
-    if (claims->has_value()) {
-      std::string jwt =
-          ctx.state.jwt_codec(ctx.secure())
-              .encode(std::move(**claims), ctx.now(), ctx.state.config.session_max_age);
-      set_session_cookie(ctx, r, jwt, expires);
-    } else {
-      // The jwt callback said no session: whatever session cookie there was goes (§4).
-      clear_session_cookie(ctx, r);
+  if (!invite->has_value()) return verification_error(ctx, email);
+  // The code sent beside the link dies with it. Should this fail, the code still cannot be
+  // redeemed: redeeming also consumes the link, which is gone.
+  if (ctx.state.config.redemption.one_time_code) {
+    if (auto dropped = ctx.state.store->delete_one_time_codes_of_link((*invite)->token); !dropped) {
+      ctx.state.log(LogLevel::warn, "callback: could not delete the link's one-time code: " +
+                                        dropped.error().message);
     }
   }
-  emit_event(ctx.state, "events.signIn", ctx.state.config.events.sign_in,
-             SignInEvent{*user, account, is_new_user});
-  ctx.add_init_cookies(r);
-  return r;
+  if ((*invite)->expires < ctx.now()) return verification_error(ctx, email);
+  return complete_sign_in(ctx, *provider, (*invite)->identifier);
 }
 
 }  // namespace linkgate::core::actions

@@ -41,9 +41,26 @@ Response signin_page(Context& ctx) {
 }
 
 Response verify_request(Context& ctx) {
-  pages::VerifyRequestPage page{
-      ctx.origin, ctx.host(), ctx.state.config.theme, {}, page_texts(ctx)};
+  pages::VerifyRequestPage page{ctx.origin, ctx.host(),      ctx.state.config.theme,
+                                {},         page_texts(ctx), std::nullopt};
   if (ctx.state.config.dev_outbox_pages) page.outbox_url = ctx.origin + "/dev/outbox";
+  const AuthConfig& config = ctx.state.config;
+  if (config.redemption.one_time_code && !config.providers.empty()) {
+    // The code form posts to the provider the email went through (?provider=), else the first.
+    const EmailProvider* provider = nullptr;
+    if (auto it = ctx.query.find("provider"); it != ctx.query.end()) {
+      provider = ctx.state.provider(it->second);
+    }
+    if (provider == nullptr) provider = &config.providers.front();
+    pages::CodeForm form;
+    form.action_url = ctx.base_url() + "/callback/" + provider->id;
+    form.csrf_token = ctx.csrf.token;
+    form.callback_url = ctx.callback_url;
+    if (auto it = ctx.query.find("email"); it != ctx.query.end()) form.email = it->second;
+    if (auto it = ctx.query.find("error"); it != ctx.query.end()) form.error = it->second;
+    form.digits = config.redemption.code_digits;
+    page.code_form = std::move(form);
+  }
   auto rendered = pages::render_verify_request(page);
   Response r = ctx.html(rendered.status, std::move(rendered.html));
   ctx.add_init_cookies(r);

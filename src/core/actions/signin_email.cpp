@@ -6,7 +6,10 @@
 #include "core/identifier.hpp"
 #include "core/locale/accept_language.hpp"
 #include "core/locale/custom_email.hpp"
+#include "core/one_time_code.hpp"
+#include "core/rate_limit.hpp"
 #include "core/session_cookie.hpp"
+#include "core/sign_in_policy.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
 
@@ -19,8 +22,9 @@ std::string link_host(const std::string& origin) {
   return pos == std::string::npos ? origin : origin.substr(pos + 3);
 }
 
+// `code` is the one-time code for the built-in or templated email, empty when that is off.
 Result<void> deliver(const Context& ctx, const EmailProvider& provider,
-                     const VerificationRequest& request) {
+                     const VerificationRequest& request, const std::string& code) {
   if (provider.send_verification_request) {
     try {
       return provider.send_verification_request(request);
@@ -38,7 +42,8 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
       locale ? merge_email_templates(locale->email, config.email_templates)
              : config.email_templates;
   auto rendered = render_email(
-      templates, {request.url, link_host(ctx.origin), iso8601(request.expires), "", request.theme});
+      templates,
+      {request.url, link_host(ctx.origin), iso8601(request.expires), code, request.theme});
   if (!rendered) return Error{"configuration", "email template: " + rendered.error().message};
   EmailContent content = std::move(*rendered);
   EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
@@ -58,7 +63,36 @@ Result<std::string> run_normalizer(const Context& ctx, const EmailProvider& prov
   }
 }
 
+// Makes and stores the one-time code sent beside the link (SPEC B3): bound to the identifier and
+// to the link, expiring with it, kept only as its keyed hash. Returns the code, or "" when codes
+// are off. A custom sendVerificationRequest gets no code (VerificationRequest has no field for
+// it), so none is made for it.
+Result<std::string> store_one_time_code(const Context& ctx, const EmailProvider& provider,
+                                        const VerificationToken& link) {
+  const Redemption& redemption = ctx.state.config.redemption;
+  if (!redemption.one_time_code || provider.send_verification_request) return std::string();
+  std::string code = make_one_time_code(redemption.code_digits);
+  OneTimeCode row{link.identifier,
+                  one_time_code_hash(ctx.state.config.secrets.front(), link.identifier, code),
+                  link.token, link.expires};
+  if (auto stored = ctx.state.store->create_one_time_code(row); !stored) return stored.error();
+  return code;
+}
+
 }  // namespace
+
+// The answer after an email was sent (or, for the limits that must not tell, as if it was): the
+// verify-request page. With one-time codes on, it carries the address so that the code form
+// there is filled in.
+Response verify_request_redirect(const Context& ctx, const std::string& provider_id,
+                                 const std::string& identifier) {
+  std::string target = ctx.base_url() + "/verify-request?provider=" + form_encode(provider_id) +
+                       "&type=email";
+  if (ctx.state.config.redemption.one_time_code) target += "&email=" + form_encode(identifier);
+  Response r = ctx.redirect(target);
+  ctx.add_init_cookies(r);
+  return r;
+}
 
 Response signin_email(Context& ctx) {
   // POST /signin without a provider goes back to the sign-in page (§1).
@@ -71,12 +105,51 @@ Response signin_email(Context& ctx) {
   if (provider == nullptr) return ctx.error_redirect(ErrorKind::error, "Configuration");
   if (!ctx.csrf.verified) return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
 
+  // Abuse limits (SPEC B1, B4), in an order that never tells a known address from an unknown one:
+  // every answer below depends only on the client, the domain and the counters. The per-IP limit
+  // counts every sign-in request, valid address or not.
+  const AuthConfig& config = ctx.state.config;
+  Store& store = *ctx.state.store;
+  if (auto answer = deny_if_limited(
+          ctx, count_ip_attempt(config, store, request_client_ip(ctx), ctx.now()), "ip")) {
+    return std::move(*answer);
+  }
+
   // A normalizer failure is EmailSignin, as the provider documents say (SPEC P5).
   std::string raw_email = ctx.body.count("email") ? ctx.body.at("email") : std::string();
   Result<std::string> identifier = run_normalizer(ctx, *provider, raw_email);
   if (!identifier) {
     ctx.state.log(LogLevel::info, "signin: rejected email address: " + identifier.error().message);
     return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
+  }
+
+  // A domain the policy refuses is AccessDenied, as a signIn callback that says no.
+  if (!domain_allowed(config.policy, *identifier)) {
+    ctx.state.log(LogLevel::info, "signin: email domain refused by the sign-in policy");
+    return ctx.error_redirect(ErrorKind::error, "AccessDenied");
+  }
+  // Over the identifier limit: nothing stored or sent, and the answer of a success.
+  auto per_identifier = count_identifier_email(config, store, *identifier, ctx.now());
+  if (!per_identifier) {
+    ctx.state.log(LogLevel::error,
+                  "rate limit identifier: store failed: " + per_identifier.error().message);
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+  if (!per_identifier->allowed) {
+    ctx.state.log(LogLevel::info, "rate limit identifier: over the limit; no email sent");
+    return verify_request_redirect(ctx, provider->id, *identifier);
+  }
+  if (auto answer = deny_if_limited(ctx, count_global_send(config, store, ctx.now()), "global")) {
+    return std::move(*answer);
+  }
+  // signup:false: an unknown address gets the answer of a success, and no token, no email.
+  if (!config.policy.signup) {
+    auto known = store.get_user_by_email(*identifier);
+    if (!known) {
+      ctx.state.log(LogLevel::error, "signin: store failed: " + known.error().message);
+      return ctx.error_redirect(ErrorKind::error, "Configuration");
+    }
+    if (!known->has_value()) return verify_request_redirect(ctx, provider->id, *identifier);
   }
 
   // The signIn callback decides before any token exists (§1 signin step 4).
@@ -114,6 +187,15 @@ Response signin_email(Context& ctx) {
       ctx.now() + std::chrono::duration_cast<std::chrono::milliseconds>(provider->max_age);
   const std::string token_hash = crypto::sha256_hex(token + ctx.state.config.secrets.front());
 
+  // A new link voids the older links (and codes) of the address, when the policy says so.
+  if (config.policy.void_older_links) {
+    if (auto voided = store.delete_verification_tokens(*identifier); !voided) {
+      ctx.state.log(LogLevel::error,
+                    "signin: could not void the older links: " + voided.error().message);
+      return ctx.error_redirect(ErrorKind::error, "Configuration");
+    }
+  }
+
   // Store first, send after: a failed store never mails a dead link (SPEC P5).
   if (auto stored = ctx.state.store->create_verification_token({*identifier, token_hash, expires});
       !stored) {
@@ -126,20 +208,26 @@ Response signin_email(Context& ctx) {
   std::string url = ctx.base_url() + "/callback/" + provider->id +
                     "?callbackUrl=" + form_encode(ctx.callback_url) +
                     "&token=" + form_encode(token) + "&email=" + form_encode(*identifier);
+  auto code = store_one_time_code(ctx, *provider, {*identifier, token_hash, expires});
+  if (!code) {
+    ctx.state.log(LogLevel::error,
+                  "signin: could not store the one-time code: " + code.error().message);
+    (void)ctx.state.store->use_verification_token(*identifier, token_hash);
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+
   VerificationRequest request{*identifier,  url,   expires,
                               provider->id, token, ctx.state.config.theme};
-  if (auto sent = deliver(ctx, *provider, request); !sent) {
+  if (auto sent = deliver(ctx, *provider, request, *code); !sent) {
     ctx.state.log(LogLevel::error,
                   "signin: provider " + provider->id + " failed: " + sent.error().message);
-    // The link was never delivered: drop its token so no dead row lingers.
+    // The link was never delivered: drop its token (and its code) so no dead row lingers.
     (void)ctx.state.store->use_verification_token(*identifier, token_hash);
+    if (!code->empty()) (void)ctx.state.store->delete_one_time_codes_of_link(token_hash);
     return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
   }
 
-  Response r = ctx.redirect(
-      ctx.base_url() + "/verify-request?provider=" + form_encode(provider->id) + "&type=email");
-  ctx.add_init_cookies(r);
-  return r;
+  return verify_request_redirect(ctx, provider->id, *identifier);
 }
 
 }  // namespace linkgate::core::actions

@@ -81,7 +81,7 @@ EmailTemplates merge_email_templates(const EmailTemplates& preferred,
 }
 
 Result<EmailContent> render_email(const EmailTemplates& templates, const EmailVariables& vars) {
-  EmailContent content = render_verification_email(vars.url, vars.host, vars.theme);
+  EmailContent content = render_verification_email(vars.url, vars.host, vars.theme, vars.code);
   if (templates.empty()) return content;
   const mustache::data data = variables(vars);
   if (!templates.subject.empty()) {

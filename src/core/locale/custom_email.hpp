@@ -15,7 +15,7 @@ struct EmailVariables {
   std::string url;
   std::string host;     // the link's host (with port), plain: no zero-width spaces
   std::string expires;  // ISO 8601 UTC
-  std::string code;     // the one-time code; always empty (that sign-in is not built)
+  std::string code;     // the one-time code (SPEC B3); empty when that sign-in is off
   Theme theme;
 };
 

@@ -116,9 +116,12 @@ p{margin:0 0 1rem}
 a{color:var(--link);text-underline-offset:2px}
 a.site{display:block;text-align:center;font-weight:600;overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin:0 0 .375rem}
-input[type=email]{display:block;width:100%;min-height:2.75rem;padding:.625rem .75rem;font:inherit;
-color:var(--text);background:var(--field-bg);border:1px solid var(--field-border);border-radius:8px}
+input[type=email],input.code{display:block;width:100%;min-height:2.75rem;padding:.625rem .75rem;
+font:inherit;color:var(--text);background:var(--field-bg);border:1px solid var(--field-border);
+border-radius:8px}
 input[type=email]::placeholder{color:var(--muted);opacity:1}
+input.code{font-size:1.25rem;letter-spacing:.2em;font-variant-numeric:tabular-nums}
+input+label{margin-top:1rem}
 .button{display:block;width:100%;min-height:2.75rem;margin:1rem 0 0;padding:.625rem 1rem;border:0;
 border-radius:8px;background:var(--brand-color,#157efb);color:var(--button-text-color,#fff);
 font:inherit;font-size:1.1875rem;font-weight:700;line-height:1.3;text-align:center;
@@ -126,7 +129,7 @@ text-decoration:none;cursor:pointer;overflow-wrap:anywhere}
 .button:hover{filter:brightness(.92)}
 .button:active{filter:brightness(.85)}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
-input[type=email]:focus-visible{outline-offset:1px}
+input[type=email]:focus-visible,input.code:focus-visible{outline-offset:1px}
 .alert{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--alert-border);
 border-left-width:4px;border-radius:8px;background:var(--alert-bg);color:var(--alert-text)}
 .alert p{margin:0}

@@ -44,6 +44,16 @@ RenderedPage render_signin(const SigninPage& page);
 // malformed value shows the message without a time rather than a wrong one).
 std::optional<long long> parse_retry_after(std::string_view text);
 
+// The one-time-code form of the verify-request page (SPEC B3).
+struct CodeForm {
+  std::string action_url;  // <origin><basePath>/callback/<provider id>
+  std::string csrf_token;
+  std::string callback_url;  // posted back as callbackUrl
+  std::string email;         // prefill (from ?email=), or empty
+  std::string error;         // ?error= after a code that did not work, or empty
+  int digits = 6;            // the code's length (maxlength and pattern of the field)
+};
+
 struct VerifyRequestPage {
   std::string origin;  // link target
   std::string host;    // link text
@@ -51,9 +61,26 @@ struct VerifyRequestPage {
   // The dev outbox, when it is on: the page then says where the "sent" link really is.
   std::string outbox_url;
   Texts texts{};
+  // Set when one-time codes are on: the form to type the emailed code, with labelled email and
+  // code fields (inputmode numeric, autocomplete one-time-code).
+  std::optional<CodeForm> code_form;
 };
 // "Check your email" page.
 RenderedPage render_verify_request(const VerifyRequestPage& page);
+
+// The confirm page of a magic link (SPEC B2, with Redemption::confirm): "Sign in as <email>?"
+// and one button that POSTs the link's token and email back to the callback with the CSRF
+// token. Rendering it never touches the token: mail scanners may fetch the page freely.
+struct ConfirmPage {
+  std::string action_url;  // <origin><basePath>/callback/<provider id>
+  std::string csrf_token;
+  std::string token;         // the link's token, as received
+  std::string email;         // the link's email, as received (shown, and posted back)
+  std::string callback_url;  // posted back as callbackUrl
+  Theme theme;
+  Texts texts{};
+};
+RenderedPage render_confirm(const ConfirmPage& page);
 
 struct ErrorPage {
   std::string error;       // Configuration | AccessDenied | Verification | anything else

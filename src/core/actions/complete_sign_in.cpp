@@ -1,0 +1,107 @@
+// The end of every email sign-in, after the link or the code was consumed
+// (authjs-behaviour.md §1 callback steps 5-8, §4, §5; SPEC C5, C6).
+#include "core/actions/sign_in_steps.hpp"
+#include "core/hooks.hpp"
+#include "core/session_cookie.hpp"
+#include "crypto/random.hpp"
+
+namespace linkgate::core::actions {
+
+namespace {
+
+// Creates the user on first sign-in (with the candidate's id, so the account the callbacks saw
+// names it), else refreshes emailVerified (§4). Emits createUser or updateUser.
+Result<User> login_or_register(const Context& ctx, const User& candidate, bool is_new_user) {
+  Store& store = *ctx.state.store;
+  const Events& events = ctx.state.config.events;
+  if (!is_new_user) {
+    // Database strategy: signing in as someone else ends the current session (account switch).
+    if (ctx.state.config.session_strategy == SessionStrategy::database) {
+      if (auto current = read_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token)) {
+        auto current_session = store.get_session_and_user(*current);
+        if (current_session && current_session->has_value() &&
+            (*current_session)->user.id != candidate.id) {
+          (void)store.delete_session(*current);
+        }
+      }
+    }
+    UserUpdate update;
+    update.id = candidate.id;
+    update.email_verified = ctx.now();
+    auto updated = store.update_user(update);
+    if (updated) emit_event(ctx.state, "events.updateUser", events.update_user, *updated);
+    return updated;
+  }
+  User fresh = candidate;
+  fresh.email_verified = ctx.now();
+  auto created = store.create_user(fresh);
+  if (created) emit_event(ctx.state, "events.createUser", events.create_user, *created);
+  return created;
+}
+
+}  // namespace
+
+Response complete_sign_in(Context& ctx, const EmailProvider& provider,
+                          const std::string& identifier) {
+  // The user as the signIn callback sees it: stored, or a candidate for a new address (§4).
+  auto existing = ctx.state.store->get_user_by_email(identifier);
+  if (!existing) {
+    ctx.state.log(LogLevel::error, "callback: store failed: " + existing.error().message);
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+  const bool is_new_user = !existing->has_value();
+  User candidate;
+  if (is_new_user) {
+    candidate.id = crypto::random_uuid();
+    candidate.email = identifier;
+  } else {
+    candidate = **existing;
+  }
+  const Account account = email_account(candidate, provider.id);
+  // The token is already spent: a denied or redirected sign-in cannot retry the link (§1 step 5).
+  if (auto answer = check_sign_in(ctx, candidate, account, false, true)) return std::move(*answer);
+
+  auto user = login_or_register(ctx, candidate, is_new_user);
+  if (!user) {
+    ctx.state.log(LogLevel::error, "callback: store failed: " + user.error().message);
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+
+  const TimePoint expires = ctx.now() + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            ctx.state.config.session_max_age);
+  Response r = ctx.redirect(ctx.callback_url);
+  if (ctx.state.config.session_strategy == SessionStrategy::database) {
+    Session session{crypto::random_uuid(), user->id, expires};
+    auto created = ctx.state.store->create_session(session);
+    if (!created) {
+      ctx.state.log(LogLevel::error,
+                    "callback: could not create the session: " + created.error().message);
+      return ctx.error_redirect(ErrorKind::error, "Configuration");
+    }
+    set_session_cookie(ctx, r, created->session_token, expires);
+  } else {
+    JwtParams params;
+    params.token = user_claims(*user);
+    params.trigger = is_new_user ? JwtTrigger::sign_up : JwtTrigger::sign_in;
+    params.user = &*user;
+    params.account = &account;
+    params.is_new_user = is_new_user;
+    auto claims = run_jwt_callback(ctx.state, std::move(params));
+    if (!claims) return ctx.error_redirect(ErrorKind::error, "Configuration");
+    if (claims->has_value()) {
+      std::string jwt =
+          ctx.state.jwt_codec(ctx.secure())
+              .encode(std::move(**claims), ctx.now(), ctx.state.config.session_max_age);
+      set_session_cookie(ctx, r, jwt, expires);
+    } else {
+      // The jwt callback said no session: whatever session cookie there was goes (§4).
+      clear_session_cookie(ctx, r);
+    }
+  }
+  emit_event(ctx.state, "events.signIn", ctx.state.config.events.sign_in,
+             SignInEvent{*user, account, is_new_user});
+  ctx.add_init_cookies(r);
+  return r;
+}
+
+}  // namespace linkgate::core::actions

@@ -1,0 +1,26 @@
+// Internal to the callback action: the steps shared by the magic link and the one-time code
+// (SPEC B2, B3), which sign in exactly alike.
+#pragma once
+
+#include <string>
+
+#include "core/context.hpp"
+#include "linkgate/config.hpp"
+#include "linkgate/http.hpp"
+
+namespace linkgate::core::actions {
+
+// Signs in `identifier`, whose email was just proven by a consumed link or code: the signIn
+// callback, the user created on first sign-in or its emailVerified refreshed (§4), the session
+// (database row or JWT cookie), the signIn event, and the redirect to the callbackUrl.
+Response complete_sign_in(Context& ctx, const EmailProvider& provider,
+                          const std::string& identifier);
+
+// POST /callback/:provider with a `code` field: redeems a one-time code (SPEC B3). REQUIRES: the
+// CSRF pair was verified. Counts one attempt against the client's IP limit and one against the
+// code; the right code, unexpired, with its link still unused, consumes both and signs in.
+// Anything else goes back to the verify-request page with error=Verification and the address
+// kept, so the person can retype.
+Response redeem_code(Context& ctx, const EmailProvider& provider);
+
+}  // namespace linkgate::core::actions
