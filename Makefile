@@ -78,7 +78,9 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# `migrate` first: a database made by an older linkgate is brought up to date (a no-op otherwise).
 run: build
+	./$(BUILD_DIR)/linkgate migrate
 	PORT=$(PORT) ./$(BUILD_DIR)/linkgate serve
 
 test: build interop-deps e2e-deps

@@ -62,6 +62,41 @@ enum class SessionStrategy { database, jwt };
 
 enum class LogLevel { debug, info, warn, error };
 
+// Rate limits (SPEC B1), counted in the Store so that they hold across instances. A limit of 0
+// turns that limit off.
+struct RateLimits {
+  // Emails per identifier. Over it: no token, no email, the same answer as a success.
+  int per_identifier = 5;
+  std::chrono::seconds identifier_window{15 * 60};
+  // Sign-in requests (emails asked for, one-time codes tried) per client IP; IPv6 grouped by /64.
+  // Over it: ?error=RateLimited (429 with Retry-After in JSON mode).
+  int per_ip = 30;
+  std::chrono::seconds ip_window{5 * 60};
+  // Emails sent per global_window (a minute unless changed) by the whole deployment. Over it: as
+  // the IP limit.
+  int global_per_minute = 1000;
+  std::chrono::seconds global_window{60};
+};
+
+// Who may sign in (SPEC B4). Domains match the parsed domain exactly, or as a dot-suffix when
+// written with a leading dot (".example.com" matches "a.example.com", never "badexample.com").
+struct SignInPolicy {
+  std::vector<std::string> allowed_domains;  // empty: every domain not blocked
+  std::vector<std::string> blocked_domains;
+  bool signup = true;             // false: unknown addresses get the success page and no email
+  bool void_older_links = false;  // a new link voids the identifier's older links and codes
+};
+
+// How the emailed link and code are redeemed (SPEC B2, B3).
+struct Redemption {
+  // GET /callback answers a "Sign in as <email>?" page whose button POSTs; only the POST consumes.
+  bool confirm = false;
+  // The email also carries a one-time code, typed on the verify-request page.
+  bool one_time_code = false;
+  int code_digits = 6;        // 6 to 10
+  int code_max_attempts = 5;  // wrong tries per code before it is void
+};
+
 struct AuthConfig {
   // The public URL including the base path, e.g. "https://example.com/api/auth". When empty,
   // the origin comes from the request's Host header (only with trust_host) and the base path is
@@ -88,6 +123,14 @@ struct AuthConfig {
   // Languages besides the built-in English (locale.hpp), picked per request by Accept-Language
   // for the pages and the email. Check each with check_locale before serving.
   std::vector<Locale> locales;
+
+  RateLimits rate_limits;
+  SignInPolicy policy;
+  Redemption redemption;
+  // Proxies whose X-Forwarded-For is believed (CIDRs, e.g. "10.0.0.0/8", "::1/128"). The client IP
+  // is the socket peer unless the peer is listed; then the right-most untrusted X-Forwarded-For
+  // hop. Empty (the default): no proxy is trusted.
+  std::vector<std::string> trusted_proxies;
 
   // Serve /dev/outbox (development only).
   bool dev_outbox_pages = false;

@@ -69,9 +69,26 @@ struct OutboxMessage {
   std::string provider;  // provider id
 };
 
+// A one-time code (SPEC B3), kept apart from verification tokens (SPEC B4b): its own table, its
+// own hash domain. It is bound to its identifier and to the link sent in the same email.
+struct OneTimeCode {
+  std::string identifier;       // the normalized email
+  std::string code_hash;        // keyed hash of the code (never the code itself)
+  std::string link_token_hash;  // VerificationToken::token of the link sent beside it
+  TimePoint expires;
+};
+
+// One fixed rate-limit window of a key: it opens at the key's first hit and lasts its length.
+struct RateWindow {
+  std::int64_t hits = 0;  // hits in the current window, including the one just counted
+  TimePoint resets_at;    // when the current window closes
+};
+
 struct SweepCounts {
   std::int64_t verification_tokens = 0;
   std::int64_t sessions = 0;
+  std::int64_t one_time_codes = 0;
+  std::int64_t rate_windows = 0;
 };
 
 class Store {
@@ -104,7 +121,29 @@ class Store {
   virtual Result<std::optional<VerificationToken>> use_verification_token(
       const std::string& identifier, const std::string& token_hash) = 0;
 
-  // Deletes verification tokens and sessions whose expiry is before `now`.
+  // Deletes every verification token and one-time code of `identifier` (a new link voids the older
+  // ones, SPEC B4). Returns the number of verification tokens deleted.
+  virtual Result<std::int64_t> delete_verification_tokens(const std::string& identifier) = 0;
+
+  virtual Result<void> create_one_time_code(const OneTimeCode& code) = 0;
+  // One attempt to redeem a code, atomic however many run at once: first counts one attempt
+  // against every code of `identifier`, then deletes and returns the code matching `code_hash`
+  // if, with this attempt, it has had at most `max_attempts`. Codes that have had more attempts
+  // are deleted. Expired codes are returned like verification tokens (the caller checks expiry).
+  // nullopt when none matched.
+  virtual Result<std::optional<OneTimeCode>> use_one_time_code(const std::string& identifier,
+                                                               const std::string& code_hash,
+                                                               int max_attempts) = 0;
+  // Deletes the code sent beside the link whose hash is `link_token_hash` (the link was used).
+  virtual Result<void> delete_one_time_codes_of_link(const std::string& link_token_hash) = 0;
+
+  // Counts one hit against `key` (atomically, across every instance sharing the store). When the
+  // key has no open window at `now`, a new one opens at `now` and lasts `window`.
+  virtual Result<RateWindow> count_hit(const std::string& key, TimePoint now,
+                                       std::chrono::milliseconds window) = 0;
+
+  // Deletes verification tokens, sessions, one-time codes and rate windows whose expiry (or window
+  // end) is before `now`.
   virtual Result<SweepCounts> delete_expired(TimePoint now) = 0;
 
   // Dev outbox. Returns the id assigned to the message.

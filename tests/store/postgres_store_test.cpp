@@ -114,7 +114,7 @@ TEST_F(PostgresStoreTest, MigrateIsIdempotentAndRecordsEachVersion) {
   EXPECT_EQ(postgres_query(url_,
                            "SELECT string_agg(version || ':' || name, ',' ORDER BY version) "
                            "FROM linkgate_schema_migrations"),
-            "1:0001_authjs_schema,2:0002_linkgate");
+            "1:0001_authjs_schema,2:0002_linkgate,3:0003_abuse_resistance");
 }
 
 TEST(PostgresStoreOpenTest, RefusesADatabaseThatNeedsMigrations) {
@@ -125,12 +125,14 @@ TEST(PostgresStoreOpenTest, RefusesADatabaseThatNeedsMigrations) {
   EXPECT_EQ(opened.error().kind, "migration_needed");
   EXPECT_NE(opened.error().message.find("linkgate migrate"), std::string::npos)
       << opened.error().message;
-  EXPECT_NE(opened.error().message.find("0001_authjs_schema, 0002_linkgate"), std::string::npos)
+  EXPECT_NE(opened.error().message.find("0001_authjs_schema, 0002_linkgate, 0003_abuse_resistance"),
+            std::string::npos)
       << opened.error().message;
 
   auto applied = migrate_postgres(url);
   ASSERT_TRUE(applied.ok()) << describe(applied);
-  EXPECT_EQ(*applied, (std::vector<std::string>{"0001_authjs_schema", "0002_linkgate"}));
+  EXPECT_EQ(*applied, (std::vector<std::string>{"0001_authjs_schema", "0002_linkgate",
+                                                "0003_abuse_resistance"}));
   EXPECT_TRUE(open_postgres_store(url).ok());
 }
 
@@ -152,7 +154,7 @@ TEST(PostgresStoreOpenTest, ConcurrentMigrationsApplyEachVersionOnce) {
   }
   for (auto& node : nodes) node.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(applied.load(), 2);
+  EXPECT_EQ(applied.load(), 3);
 }
 
 // C8: linkgate takes over a database an Auth.js deployment already uses, keeping its rows.
@@ -176,7 +178,7 @@ TEST(PostgresStoreOpenTest, MigrateTakesOverAnAuthjsDatabase) {
       (1, '2999-01-01T00:00:00.000Z', 'authjs-session');)");
   auto applied = migrate_postgres(url);
   ASSERT_TRUE(applied.ok()) << describe(applied);
-  EXPECT_EQ(applied->size(), 2u);
+  EXPECT_EQ(applied->size(), 3u);
   auto store = open_postgres_store(url);
   ASSERT_TRUE(store.ok()) << describe(store);
   auto found = (*store)->get_session_and_user("authjs-session");

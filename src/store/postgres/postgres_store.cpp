@@ -67,12 +67,52 @@ constexpr Statement kUseVerificationToken{
     "DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
     "RETURNING identifier, " LINKGATE_MS("expires") ", token"};
 
-// Both sweeps in one statement, hence one transaction.
+// An identifier's links and codes, in one statement (one transaction).
+constexpr Statement kDeleteVerificationTokens{
+    "lg_delete_verification_tokens",
+    "WITH tokens AS (DELETE FROM verification_token WHERE identifier = $1 RETURNING 1), "
+    "codes AS (DELETE FROM linkgate_one_time_code WHERE identifier = $1 RETURNING 1) "
+    "SELECT (SELECT count(*) FROM tokens), (SELECT count(*) FROM codes)"};
+
+constexpr Statement kCreateOneTimeCode{
+    "lg_create_one_time_code",
+    "INSERT INTO linkgate_one_time_code (identifier, code_hash, link_token_hash, expires) "
+    "VALUES ($1, $2, $3, $4::timestamptz)"};
+// Redeeming a code is one transaction of two statements: count the attempt against every code
+// of the identifier (which locks those rows until commit, so concurrent attempts on one code run
+// one after the other), then delete the matching code together with every code that has used up
+// its attempts.
+constexpr Statement kCountCodeAttempt{
+    "lg_count_code_attempt",
+    "UPDATE linkgate_one_time_code SET attempts = attempts + 1 WHERE identifier = $1"};
+constexpr Statement kTakeCode{
+    "lg_take_code",
+    "DELETE FROM linkgate_one_time_code "
+    "WHERE identifier = $1 AND (code_hash = $2 OR attempts >= $3::integer) "
+    "RETURNING identifier, code_hash, link_token_hash, " LINKGATE_MS("expires") ", attempts"};
+constexpr Statement kDeleteCodesOfLink{
+    "lg_delete_codes_of_link", "DELETE FROM linkgate_one_time_code WHERE link_token_hash = $1"};
+
+// An open window counts one more hit; a closed one (or none) starts over at this hit. Every SET
+// expression reads the row as it was before the update; the upsert is atomic across nodes.
+constexpr Statement kCountHit{
+    "lg_count_hit",
+    "INSERT INTO linkgate_rate_limit AS r (key, hits, resets_at) "
+    "VALUES ($1, 1, $2::timestamptz) ON CONFLICT (key) DO UPDATE SET "
+    "hits = CASE WHEN r.resets_at <= $3::timestamptz THEN 1 ELSE r.hits + 1 END, "
+    "resets_at = CASE WHEN r.resets_at <= $3::timestamptz THEN excluded.resets_at "
+    "ELSE r.resets_at END "
+    "RETURNING hits, " LINKGATE_MS("resets_at")};
+
+// Every sweep in one statement, hence one transaction.
 constexpr Statement kDeleteExpired{
     "lg_delete_expired",
     "WITH tokens AS (DELETE FROM verification_token WHERE expires < $1::timestamptz RETURNING 1), "
-    "swept_sessions AS (DELETE FROM sessions WHERE expires < $1::timestamptz RETURNING 1) "
-    "SELECT (SELECT count(*) FROM tokens), (SELECT count(*) FROM swept_sessions)"};
+    "swept_sessions AS (DELETE FROM sessions WHERE expires < $1::timestamptz RETURNING 1), "
+    "codes AS (DELETE FROM linkgate_one_time_code WHERE expires < $1::timestamptz RETURNING 1), "
+    "windows AS (DELETE FROM linkgate_rate_limit WHERE resets_at < $1::timestamptz RETURNING 1) "
+    "SELECT (SELECT count(*) FROM tokens), (SELECT count(*) FROM swept_sessions), "
+    "(SELECT count(*) FROM codes), (SELECT count(*) FROM windows)"};
 
 constexpr Statement kAddOutboxMessage{
     "lg_add_outbox_message",
@@ -220,10 +260,79 @@ class PostgresStore final : public Store {
                });
   }
 
+  Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
+    auto rows =
+        execute(kDeleteVerificationTokens, "delete_verification_tokens", Params().text(identifier));
+    if (!rows) return rows.error();
+    return rows->integer(0, 0);
+  }
+
+  Result<void> create_one_time_code(const OneTimeCode& code) override {
+    auto done = execute(kCreateOneTimeCode, "create_one_time_code",
+                        Params()
+                            .text(code.identifier)
+                            .text(code.code_hash)
+                            .text(code.link_token_hash)
+                            .time(code.expires));
+    if (!done) return done.error();
+    return {};
+  }
+
+  Result<std::optional<OneTimeCode>> use_one_time_code(const std::string& identifier,
+                                                       const std::string& code_hash,
+                                                       int max_attempts) override {
+    constexpr std::string_view kOperation = "use_one_time_code";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    Connection& db = **connection;
+    if (auto begun = db.run_script("BEGIN", kOperation); !begun) return begun.error();
+    auto counted = db.execute(kCountCodeAttempt, Params().text(identifier), kOperation);
+    Result<Rows> taken =
+        counted
+            ? db.execute(kTakeCode, Params().text(identifier).text(code_hash).integer(max_attempts),
+                         kOperation)
+            : Result<Rows>(counted.error());
+    if (!taken) {
+      // Leaves the connection outside any transaction (reusable) if it is still alive.
+      (void)db.run_script("ROLLBACK", kOperation);
+      return taken.error();
+    }
+    if (auto committed = db.run_script("COMMIT", kOperation); !committed) {
+      return committed.error();
+    }
+    for (int i = 0; i < taken->size(); ++i) {
+      if (taken->text(i, 1) == code_hash && taken->integer(i, 4) <= max_attempts) {
+        return std::optional<OneTimeCode>(OneTimeCode{.identifier = taken->text(i, 0),
+                                                      .code_hash = taken->text(i, 1),
+                                                      .link_token_hash = taken->text(i, 2),
+                                                      .expires = taken->time(i, 3)});
+      }
+    }
+    return std::optional<OneTimeCode>();
+  }
+
+  Result<void> delete_one_time_codes_of_link(const std::string& link_token_hash) override {
+    auto done = execute(kDeleteCodesOfLink, "delete_one_time_codes_of_link",
+                        Params().text(link_token_hash));
+    if (!done) return done.error();
+    return {};
+  }
+
+  Result<RateWindow> count_hit(const std::string& key, TimePoint now,
+                               std::chrono::milliseconds window) override {
+    auto rows = execute(kCountHit, "count_hit", Params().text(key).time(now + window).time(now));
+    if (!rows) return rows.error();
+    if (rows->size() != 1) return error("count_hit", "the upsert returned no row");
+    return RateWindow{.hits = rows->integer(0, 0), .resets_at = rows->time(0, 1)};
+  }
+
   Result<SweepCounts> delete_expired(TimePoint now) override {
     auto rows = execute(kDeleteExpired, "delete_expired", Params().time(now));
     if (!rows) return rows.error();
-    return SweepCounts{.verification_tokens = rows->integer(0, 0), .sessions = rows->integer(0, 1)};
+    return SweepCounts{.verification_tokens = rows->integer(0, 0),
+                       .sessions = rows->integer(0, 1),
+                       .one_time_codes = rows->integer(0, 2),
+                       .rate_windows = rows->integer(0, 3)};
   }
 
   Result<std::int64_t> add_outbox_message(const OutboxMessage& message) override {

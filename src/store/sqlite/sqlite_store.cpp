@@ -58,8 +58,36 @@ constexpr const char* kUseVerificationToken =
     "DELETE FROM verification_token WHERE identifier = ? AND token = ? "
     "RETURNING identifier, expires, token";
 
+constexpr const char* kDeleteTokensOf = "DELETE FROM verification_token WHERE identifier = ?";
+constexpr const char* kDeleteCodesOf = "DELETE FROM linkgate_one_time_code WHERE identifier = ?";
+
+constexpr const char* kCreateOneTimeCode =
+    "INSERT INTO linkgate_one_time_code (identifier, code_hash, link_token_hash, expires) "
+    "VALUES (?, ?, ?, ?)";
+// Redeeming a code is two statements in one IMMEDIATE transaction: count the attempt against
+// every code of the identifier, then delete the matching code together with every code that has
+// used up its attempts. The caller keeps the matching row only if its count is within the limit.
+constexpr const char* kCountCodeAttempt =
+    "UPDATE linkgate_one_time_code SET attempts = attempts + 1 WHERE identifier = ?";
+constexpr const char* kTakeCode =
+    "DELETE FROM linkgate_one_time_code WHERE identifier = ? AND (code_hash = ? OR attempts >= ?) "
+    "RETURNING identifier, code_hash, link_token_hash, expires, attempts";
+constexpr const char* kDeleteCodesOfLink =
+    "DELETE FROM linkgate_one_time_code WHERE link_token_hash = ?";
+
+// An open window counts one more hit; a closed one (or none) starts over at this hit. Every SET
+// expression reads the row as it was before the update.
+constexpr const char* kCountHit =
+    "INSERT INTO linkgate_rate_limit (key, hits, resets_at) VALUES (?, 1, ?) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "hits = CASE WHEN resets_at <= ? THEN 1 ELSE hits + 1 END, "
+    "resets_at = CASE WHEN resets_at <= ? THEN excluded.resets_at ELSE resets_at END "
+    "RETURNING hits, resets_at";
+
 constexpr const char* kDeleteExpiredTokens = "DELETE FROM verification_token WHERE expires < ?";
 constexpr const char* kDeleteExpiredSessions = "DELETE FROM sessions WHERE expires < ?";
+constexpr const char* kDeleteExpiredCodes = "DELETE FROM linkgate_one_time_code WHERE expires < ?";
+constexpr const char* kDeleteClosedWindows = "DELETE FROM linkgate_rate_limit WHERE resets_at < ?";
 
 constexpr const char* kAddOutboxMessage =
     R"(INSERT INTO linkgate_outbox (created_at, "to", "from", subject, text, html, url, provider) )"
@@ -193,16 +221,103 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
+    constexpr std::string_view kOperation = "delete_verification_tokens";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    auto transaction = sqlite::Transaction::begin(**connection, kOperation);
+    if (!transaction) return transaction.error();
+    std::int64_t tokens = 0;
+    for (auto [sql, count] : {std::pair{kDeleteTokensOf, &tokens},
+                              std::pair{kDeleteCodesOf, static_cast<std::int64_t*>(nullptr)}}) {
+      auto q = (*connection)->query(sql, kOperation);
+      if (!q) return q.error();
+      auto deleted = q->bind(identifier).run();
+      if (!deleted) return deleted.error();
+      if (count) *count = *deleted;
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return tokens;
+  }
+
+  Result<void> create_one_time_code(const OneTimeCode& code) override {
+    return with_query(kCreateOneTimeCode, "create_one_time_code", [&](Query& q) -> Result<void> {
+      q.bind(code.identifier).bind(code.code_hash).bind(code.link_token_hash).bind(code.expires);
+      auto done = q.run();
+      if (!done) return done.error();
+      return {};
+    });
+  }
+
+  Result<std::optional<OneTimeCode>> use_one_time_code(const std::string& identifier,
+                                                       const std::string& code_hash,
+                                                       int max_attempts) override {
+    constexpr std::string_view kOperation = "use_one_time_code";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    auto transaction = sqlite::Transaction::begin(**connection, kOperation);
+    if (!transaction) return transaction.error();
+    {
+      auto count = (*connection)->query(kCountCodeAttempt, kOperation);
+      if (!count) return count.error();
+      if (auto done = count->bind(identifier).run(); !done) return done.error();
+    }
+    std::optional<OneTimeCode> used;
+    {
+      auto take = (*connection)->query(kTakeCode, kOperation);
+      if (!take) return take.error();
+      take->bind(identifier).bind(code_hash).bind(std::int64_t{max_attempts});
+      for (;;) {
+        auto row = take->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        if (take->text(1) == code_hash && take->integer(4) <= max_attempts && !used) {
+          used = OneTimeCode{.identifier = take->text(0),
+                             .code_hash = take->text(1),
+                             .link_token_hash = take->text(2),
+                             .expires = take->time(3)};
+        }
+      }
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return used;
+  }
+
+  Result<void> delete_one_time_codes_of_link(const std::string& link_token_hash) override {
+    return with_query(kDeleteCodesOfLink, "delete_one_time_codes_of_link",
+                      [&](Query& q) -> Result<void> {
+                        auto done = q.bind(link_token_hash).run();
+                        if (!done) return done.error();
+                        return {};
+                      });
+  }
+
+  Result<RateWindow> count_hit(const std::string& key, TimePoint now,
+                               std::chrono::milliseconds window) override {
+    return with_query(kCountHit, "count_hit", [&](Query& q) -> Result<RateWindow> {
+      const TimePoint resets_at = now + window;
+      q.bind(key).bind(resets_at).bind(now).bind(now);
+      auto counted = single_row(q, [](const Query& row) {
+        return RateWindow{.hits = row.integer(0), .resets_at = row.time(1)};
+      });
+      if (!counted) return counted.error();
+      if (!*counted) return sqlite::store_error("count_hit", "the upsert returned no row");
+      return **counted;
+    });
+  }
+
   Result<SweepCounts> delete_expired(TimePoint now) override {
     constexpr std::string_view kOperation = "delete_expired";
     auto connection = pool_.acquire();
     if (!connection) return connection.error();
-    // One transaction: one commit for both sweeps.
+    // One transaction: one commit for every sweep.
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
     if (!transaction) return transaction.error();
     SweepCounts counts;
     for (auto [sql, count] : {std::pair{kDeleteExpiredTokens, &counts.verification_tokens},
-                              std::pair{kDeleteExpiredSessions, &counts.sessions}}) {
+                              std::pair{kDeleteExpiredSessions, &counts.sessions},
+                              std::pair{kDeleteExpiredCodes, &counts.one_time_codes},
+                              std::pair{kDeleteClosedWindows, &counts.rate_windows}}) {
       auto q = (*connection)->query(sql, kOperation);
       if (!q) return q.error();
       auto deleted = q->bind(now).run();
