@@ -172,7 +172,7 @@ TEST(PagesSigninRateLimited, RetryAfterOnlyChangesTheRateLimitedMessage) {
 // --- dev outbox hints -------------------------------------------------------------------------
 
 TEST(PagesVerifyRequestDev, PointsAtTheOutboxOnlyWhenItIsOn) {
-  VerifyRequestPage page{"https://app.test", "app.test", {}, {}};
+  VerifyRequestPage page{"https://app.test", "app.test", {}, {}, {}, std::nullopt};
   EXPECT_LACKS(render_verify_request(page).html, "outbox");
   page.outbox_url = "https://app.test/dev/outbox";
   const auto html = render_verify_request(page).html;
