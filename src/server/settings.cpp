@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/url/parse.hpp>
+
 #include "crypto/random.hpp"
 
 namespace linkgate::server {
@@ -67,6 +69,16 @@ Result<Settings> read_settings(const EnvLookup& env) {
   s.port = static_cast<int>(*port);
 
   s.auth_url = env("AUTH_URL").value_or("");
+  if (!s.auth_url.empty()) {
+    // Refused at startup rather than answered per request with the Configuration error.
+    auto url = boost::urls::parse_absolute_uri(s.auth_url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https") || !url->has_authority() ||
+        url->host().empty() || url->has_query() || url->has_fragment()) {
+      return Error{"configuration",
+                   "AUTH_URL must be an absolute http(s) URL without query or fragment, e.g. "
+                   "https://example.com/api/auth"};
+    }
+  }
   auto trust = read_flag(env, "AUTH_TRUST_HOST", !s.production && s.auth_url.empty());
   if (!trust) return trust.error();
   s.trust_host = *trust;
