@@ -54,8 +54,8 @@ Result<RateDecision> count_identifier_email(const AuthConfig& config, Store& sto
 }
 
 Result<RateDecision> count_global_send(const AuthConfig& config, Store& store, TimePoint now) {
-  return count(store, "global:send", config.rate_limits.global_per_minute, std::chrono::seconds(60),
-               now);
+  return count(store, "global:send", config.rate_limits.global_per_minute,
+               config.rate_limits.global_window, now);
 }
 
 Response rate_limited(const Context& ctx, const RateDecision& decision) {

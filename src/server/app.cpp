@@ -65,6 +65,9 @@ Result<App> build_app(const Settings& settings) {
   config.email_templates = std::move(templates->email);
   config.locales = std::move(templates->locales);
   config.dev_outbox_pages = settings.outbox;
+  config.rate_limits = settings.abuse.rate_limits;
+  config.policy = settings.abuse.policy;
+  config.trusted_proxies = settings.abuse.trusted_proxies;
   config.log = [](LogLevel level, const std::string& message) {
     switch (level) {
       case LogLevel::debug:

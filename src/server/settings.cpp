@@ -157,6 +157,10 @@ Result<Settings> read_settings(const EnvLookup& env) {
   if (!sweep) return sweep.error();
   s.sweep_interval = std::chrono::seconds(*sweep);
   s.log_level = env("LINKGATE_LOG_LEVEL").value_or("info");
+  // Rate limits, trusted proxies and the sign-in policy: server/abuse_settings.cpp.
+  auto abuse = read_abuse_settings(env);
+  if (!abuse) return abuse.error();
+  s.abuse = std::move(*abuse);
   return s;
 }
 

@@ -11,6 +11,7 @@
 
 #include "linkgate/config.hpp"
 #include "linkgate/result.hpp"
+#include "server/abuse_settings.hpp"
 #include "server/email_settings.hpp"
 
 namespace linkgate::server {
@@ -44,6 +45,7 @@ struct Settings {
   std::chrono::milliseconds provider_timeout{15000};  // LINKGATE_PROVIDER_TIMEOUT_MS
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL
+  AbuseSettings abuse;  // rate limits, trusted proxies, sign-in policy (server/abuse_settings.hpp)
 };
 
 // DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.

@@ -15,7 +15,7 @@
 
 namespace linkgate::testing {
 
-// A linkgate server on a fresh SQLite file in its own temporary directory.
+// A linkgate server on a fresh SQLite file in its own temporary directory, rate limits off.
 class RunningServer {
  public:
   RunningServer() : RunningServer(std::map<std::string, std::string>{}) {}
@@ -26,6 +26,9 @@ class RunningServer {
     db_path_ = dir_ + "/linkgate.db";
     env.try_emplace("DATABASE_URL", "sqlite://" + db_path_);
     env.try_emplace("AUTH_SECRET", "integration-test-secret-0123456789abcdef");
+    // Tests sign in many times from 127.0.0.1: no rate limits unless a test asks for them
+    // (LINKGATE_RATE_LIMITS=on; rate_limit_test.cpp proves they are on without this variable).
+    env.try_emplace("LINKGATE_RATE_LIMITS", "off");
     process_ = std::make_unique<LinkgateProcess>(std::move(env), dir_);
   }
   LinkgateProcess& process() { return *process_; }
