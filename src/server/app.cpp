@@ -68,6 +68,7 @@ Result<App> build_app(const Settings& settings) {
   config.rate_limits = settings.abuse.rate_limits;
   config.policy = settings.abuse.policy;
   config.trusted_proxies = settings.abuse.trusted_proxies;
+  config.redemption = settings.redemption;
   config.log = [](LogLevel level, const std::string& message) {
     switch (level) {
       case LogLevel::debug:

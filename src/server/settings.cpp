@@ -161,6 +161,10 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto abuse = read_abuse_settings(env);
   if (!abuse) return abuse.error();
   s.abuse = std::move(*abuse);
+  // The confirm page and one-time codes: server/redemption_settings.cpp.
+  auto redemption = read_redemption_settings(env);
+  if (!redemption) return redemption.error();
+  s.redemption = *redemption;
   return s;
 }
 

@@ -25,9 +25,10 @@ void append_code_form(std::string& out, const CodeForm& form, const Texts& t) {
   out += "<input type=\"hidden\" name=\"callbackUrl\" value=\"" + html_escape(form.callback_url) +
          "\">";
   out += "<label for=\"code-email\">" + t.html("verify.emailLabel") + "</label>";
-  out += "<input id=\"code-email\" type=\"email\" name=\"email\" autocomplete=\"email\" required";
+  out += "<input id=\"code-email\" type=\"email\" name=\"email\"";
   if (!form.email.empty()) out += " value=\"" + html_escape(form.email) + "\"";
-  out += " placeholder=\"" + t.html("signin.emailPlaceholder") + "\">";
+  out +=
+      " autocomplete=\"email\" required placeholder=\"" + t.html("signin.emailPlaceholder") + "\">";
   const std::string digits = std::to_string(form.digits);
   out += "<label for=\"code\">" + t.html("verify.codeLabel") + "</label>";
   out +=

@@ -108,5 +108,16 @@ TEST(EmailTemplate, MaliciousThemeColoursFallBackToTheDefaults) {
   }
 }
 
+// SPEC B3: with a one-time code the email shows it in both bodies; without, nothing changes.
+TEST(EmailTemplate, ShowsTheOneTimeCodeWhenThereIsOne) {
+  const auto content = render_verification_email(kUrl, kHost, Theme{}, "042917");
+  EXPECT_EQ(content.text,
+            "Sign in to auth.example.com:3000\n" + kUrl + "\n\nOr enter this code: 042917\n\n");
+  EXPECT_NE(content.html.find("Or enter this code: <strong"), std::string::npos) << content.html;
+  EXPECT_NE(content.html.find(">042917</strong>"), std::string::npos) << content.html;
+  const auto without = render_verification_email(kUrl, kHost, Theme{});
+  EXPECT_EQ(without.html.find("Or enter this code"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace linkgate::core
