@@ -243,3 +243,169 @@ describe('theme settings', { timeout: 120000 }, () => {
     }
   });
 });
+
+// The confirm page (LINKGATE_CONFIRM, SPEC B2) and the one-time code (LINKGATE_ONE_TIME_CODE,
+// SPEC B3), as a person meets them, without JavaScript; then both pages light, dark, on a phone
+// and with a brand theme.
+async function newest_code(origin) {
+  const messages = await (await fetch(`${origin}/dev/outbox.json`)).json();
+  const match = messages[0]?.text.match(/Or enter this code: (\d+)/);
+  if (!match) throw new Error('no code in the newest email');
+  return match[1];
+}
+
+// home → Sign in → the address → the sign-in button; ends on the verify-request page.
+async function ask_for_email(page, origin, email) {
+  await page.goto(`${origin}/`);
+  await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/api\/auth\/signin\?/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Sign in with Dev Outbox' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+}
+
+async function session_email(page, origin) {
+  const session = await (await page.context().request.get(`${origin}/api/auth/session`)).json();
+  return session?.user?.email ?? null;
+}
+
+describe('confirm page and one-time code', { timeout: 120000 }, () => {
+  test('confirm on: the emailed link opens "Sign in as …?", whose button signs in', async () => {
+    const server = await start_server({ LINKGATE_CONFIRM: 'true' });
+    const browser = await open_browser({ javaScriptEnabled: false, colorScheme: 'light' });
+    const { page } = browser;
+    try {
+      await ask_for_email(page, server.origin, 'confirm@example.com');
+      await page.getByRole('link', { name: 'Open the dev outbox' }).click();
+      await page.getByRole('link', { name: 'Open the sign-in link' }).first().click();
+      await page.getByRole('heading', { name: 'Sign in as confirm@example.com?' }).waitFor();
+      assert.match(page.url(), /\/api\/auth\/callback\/outbox\?/);
+      assert.equal(await session_email(page, server.origin), null, 'the page alone signs no one in');
+      // Opened again (as a mail scanner would have): still the page, the link still unspent.
+      await page.reload();
+      await page.getByRole('heading', { name: 'Sign in as confirm@example.com?' }).waitFor();
+      await screenshot(page, 'confirm-light');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(`${server.origin}/`);
+      await page.getByText('You are signed in as confirm@example.com.').waitFor();
+    } finally {
+      await close_browser(browser);
+      await server.stop();
+    }
+  });
+
+  test('code on: a wrong code says so, the right one typed with the keyboard signs in', async () => {
+    const server = await start_server({ LINKGATE_ONE_TIME_CODE: 'true' });
+    const browser = await open_browser({ javaScriptEnabled: false, colorScheme: 'light' });
+    const { page } = browser;
+    try {
+      await ask_for_email(page, server.origin, 'code@example.com');
+      await page.waitForURL(/\/verify-request\?provider=outbox&type=email&email=code%40example\.com$/);
+      assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), 'code@example.com');
+      const field = page.getByLabel('Code from the email');
+      assert.equal(await field.getAttribute('inputmode'), 'numeric');
+      assert.equal(await field.getAttribute('autocomplete'), 'one-time-code');
+      await screenshot(page, 'verify-request-code-light');
+
+      const code = await newest_code(server.origin);
+      assert.match(code, /^\d{6}$/);
+      const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+      await field.fill(wrong);
+      await page.getByRole('button', { name: 'Sign in with code' }).click();
+      await page.waitForURL(/error=Verification$/);
+      await page.getByText('That code did not work.', { exact: false }).waitFor();
+      assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), 'code@example.com');
+      await screenshot(page, 'verify-request-code-error-light');
+
+      // The code field has the focus (autofocus): type the code, Enter submits.
+      assert.equal((await page.evaluate(focus_ring)).id, 'code');
+      await page.keyboard.type(code);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${server.origin}/`);
+      await page.getByText('You are signed in as code@example.com.').waitFor();
+    } finally {
+      await close_browser(browser);
+      await server.stop();
+    }
+  });
+
+  test('both pages: focus ring, dark, a 375 px phone, brand theme', async () => {
+    const server = await start_server({ LINKGATE_CONFIRM: 'true', LINKGATE_ONE_TIME_CODE: 'true' });
+    const email = 'a.rather.long.address@example.com';
+    // The confirm page never looks the token up, so any token shows it.
+    const confirm_url = `${server.origin}/api/auth/callback/outbox?token=${'ab'.repeat(32)}` +
+      `&email=${encodeURIComponent(email)}`;
+    const code_url = `${server.origin}/api/auth/verify-request?provider=outbox&type=email` +
+      `&email=${encodeURIComponent(email)}`;
+    const pages = [['confirm', confirm_url, 'Sign in', 'submitButton'],
+      ['verify-request-code', code_url, 'Sign in with code', 'code']];
+    try {
+      const light = await open_browser({ colorScheme: 'light' });
+      try {
+        for (const [name, url, button, focused] of pages) {
+          await light.page.goto(url);
+          await no_problems(light.page, name);
+          assert.equal((await light.page.evaluate(focus_ring)).id, focused, `${name}: autofocus`);
+          const ring = await light.page.evaluate(focus_ring);
+          assert.match(ring.outline, /^solid [3-9]/, `${name}: the focus shows a ring`);
+          await light.page.getByRole('button', { name: button, exact: true }).waitFor();
+        }
+      } finally {
+        await close_browser(light);
+      }
+
+      const dark = await open_browser({ colorScheme: 'dark' });
+      try {
+        for (const [name, url] of pages) {
+          await dark.page.goto(url);
+          await no_problems(dark.page, name);
+          assert.equal(await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+            'rgb(22, 27, 34)', `${name} follows the dark palette`);
+          await screenshot(dark.page, `${name}-dark`);
+        }
+      } finally {
+        await close_browser(dark);
+      }
+
+      const phone = await open_browser({
+        viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light',
+      });
+      try {
+        for (const [name, url] of pages) {
+          await phone.page.goto(url);
+          await no_problems(phone.page, name);
+          const small = await phone.page.evaluate(() => [...document.querySelectorAll('.button, input')]
+            .filter((el) => el.type !== 'hidden' && el.getBoundingClientRect().height < 44)
+            .map((el) => el.outerHTML.slice(0, 60)));
+          assert.deepEqual(small, [], `${name}: buttons and fields at least 44 px tall`);
+          await screenshot(phone.page, `${name}-phone`);
+        }
+      } finally {
+        await close_browser(phone);
+      }
+    } finally {
+      await server.stop();
+    }
+
+    const brand = await start_server({
+      LINKGATE_CONFIRM: 'true', LINKGATE_ONE_TIME_CODE: 'true', AUTH_THEME_BRAND_COLOR: '#7c3aed',
+      AUTH_THEME_BUTTON_TEXT: '#fffbeb', AUTH_THEME_COLOR_SCHEME: 'dark',
+    });
+    const browser = await open_browser({ colorScheme: 'light' });
+    try {
+      for (const [name, url] of pages) {
+        await browser.page.goto(url.replace(server.origin, brand.origin));
+        await no_problems(browser.page, name);
+        const colours = await browser.page.locator('button.button').evaluate((b) => {
+          const style = getComputedStyle(b);
+          return [style.backgroundColor, style.color];
+        });
+        assert.deepEqual(colours, ['rgb(124, 58, 237)', 'rgb(255, 251, 235)'], `${name}: brand`);
+        await screenshot(browser.page, `${name}-brand-dark`);
+      }
+    } finally {
+      await close_browser(browser);
+      await brand.stop();
+    }
+  });
+});
