@@ -122,6 +122,8 @@ border-radius:8px}
 input[type=email]::placeholder{color:var(--muted);opacity:1}
 input.code{font-size:1.25rem;letter-spacing:.2em;font-variant-numeric:tabular-nums}
 input+label{margin-top:1rem}
+.code-form{margin:0 0 1.5rem}
+.code-form .small{margin:.5rem 0 0}
 .button{display:block;width:100%;min-height:2.75rem;margin:1rem 0 0;padding:.625rem 1rem;border:0;
 border-radius:8px;background:var(--brand-color,#157efb);color:var(--button-text-color,#fff);
 font:inherit;font-size:1.1875rem;font-weight:700;line-height:1.3;text-align:center;
