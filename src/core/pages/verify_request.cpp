@@ -27,6 +27,8 @@ void append_code_form(std::string& out, const CodeForm& form, const Texts& t) {
   out += "<label for=\"code-email\">" + t.html("verify.emailLabel") + "</label>";
   out += "<input id=\"code-email\" type=\"email\" name=\"email\"";
   if (!form.email.empty()) out += " value=\"" + html_escape(form.email) + "\"";
+  // No address to fill in (the page was opened by hand): typing starts with it.
+  if (form.email.empty() && form.error.empty()) out += " autofocus";
   out +=
       " autocomplete=\"email\" required placeholder=\"" + t.html("signin.emailPlaceholder") + "\">";
   const std::string digits = std::to_string(form.digits);
