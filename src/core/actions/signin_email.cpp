@@ -41,9 +41,8 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
   const EmailTemplates templates =
       locale ? merge_email_templates(locale->email, config.email_templates)
              : config.email_templates;
-  auto rendered = render_email(
-      templates,
-      {request.url, link_host(ctx.origin), iso8601(request.expires), code, request.theme});
+  auto rendered = render_email(templates, {request.url, link_host(ctx.origin),
+                                           iso8601(request.expires), code, request.theme});
   if (!rendered) return Error{"configuration", "email template: " + rendered.error().message};
   EmailContent content = std::move(*rendered);
   EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
@@ -86,8 +85,8 @@ Result<std::string> store_one_time_code(const Context& ctx, const EmailProvider&
 // there is filled in.
 Response verify_request_redirect(const Context& ctx, const std::string& provider_id,
                                  const std::string& identifier) {
-  std::string target = ctx.base_url() + "/verify-request?provider=" + form_encode(provider_id) +
-                       "&type=email";
+  std::string target =
+      ctx.base_url() + "/verify-request?provider=" + form_encode(provider_id) + "&type=email";
   if (ctx.state.config.redemption.one_time_code) target += "&email=" + form_encode(identifier);
   Response r = ctx.redirect(target);
   ctx.add_init_cookies(r);
