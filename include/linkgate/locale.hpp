@@ -15,8 +15,9 @@ namespace linkgate {
 
 // The Mustache sources of the verification email. An empty source means the built-in part.
 // Variables: url, host, expires (ISO 8601 UTC), code (the one-time code when
-// AuthConfig::redemption.one_time_code is on, else empty), theme.brandColor, theme.buttonText, theme.logo, theme.colorScheme. The html
-// template escapes {{name}} as HTML ({{{name}}} is raw); subject and text never escape.
+// AuthConfig::redemption.one_time_code is on, else empty), theme.brandColor, theme.buttonText,
+// theme.logo, theme.colorScheme. The html template escapes {{name}} as HTML ({{{name}}} is raw);
+// subject and text never escape.
 struct EmailTemplates {
   std::string subject;
   std::string html;
