@@ -63,10 +63,10 @@ trap cleanup EXIT
 kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 
 wait_ready() {
-  local port=$1 pid=$2
+  local port=$1 pid=$2 server_log=$3
   for _ in $(seq 1 300); do
     curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && return 0
-    kill -0 "$pid" 2>/dev/null || { log "the server exited; its log:"; cat "$work/server.log" >&2; return 1; }
+    kill -0 "$pid" 2>/dev/null || { log "the server exited; its log:"; cat "$server_log" >&2; return 1; }
     sleep 0.1
   done
   log "the server on port $port did not become ready"
@@ -80,22 +80,22 @@ start() {
   case "$kind" in
     linkgate)
       mapfile -t envs < <(linkgate_env "$strategy" "$url")
-      env -i PATH="$PATH" HOME="${HOME:-/root}" "${envs[@]}" "$linkgate" serve >"$work/server.log" 2>&1 &
+      env -i PATH="$PATH" HOME="${HOME:-/root}" "${envs[@]}" "$linkgate" serve >>"$work/linkgate.log" 2>&1 &
       server_port=$LINKGATE_BENCH_PORT
       ;;
     authjs)
       mapfile -t envs < <(authjs_env "$strategy" "$url")
       (cd "$bench/authjs" && exec env -i PATH="$PATH" HOME="${HOME:-/root}" "${envs[@]}" node server.mjs) \
-        >"$work/server.log" 2>&1 &
+        >>"$work/authjs.log" 2>&1 &
       server_port=$AUTHJS_BENCH_PORT
       ;;
     hello)
-      "$bench_server" hello "$HELLO_BENCH_PORT" "$(nproc)" >"$work/server.log" 2>&1 &
+      "$bench_server" hello "$HELLO_BENCH_PORT" "$(nproc)" >>"$work/hello.log" 2>&1 &
       server_port=$HELLO_BENCH_PORT
       ;;
   esac
   server_pid=$!
-  wait_ready "$server_port" "$server_pid"
+  wait_ready "$server_port" "$server_pid" "$work/$kind.log"
   sleep 1 # settle before reading the idle RSS
 }
 
@@ -258,6 +258,7 @@ if [ "$mode" = load ]; then
   run 4 authjs - database "$pg_url"
   run 5 linkgate - database "$pg_url"
   run 5 authjs - database "$pg_url"
+  run hello hello end "" "" # the floor again: the report takes the better of the two
   out=$bench/results/latest.md
 else
   for c in 2p 4 5; do run "$c" linkgate empty database "$pg_url"; done
@@ -279,6 +280,10 @@ else
   out=$bench/results/scale.md
 fi
 
+for kind in linkgate authjs; do
+  [ ! -s "$work/$kind.log" ] || log "$kind's log ($(wc -l <"$work/$kind.log") lines), last lines:" &&
+    tail -n 5 "$work/$kind.log" >&2 || true
+done
 mkdir -p "$bench/results"
 node "$bench/report.mjs" "$mode" "$results" "$linkgate" "$pg_url" >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -100,7 +100,8 @@ BENCHMARK(BM_NormalizeAscii);
 void BM_NormalizeUnicode(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(
-        core::normalize_identifier("J\xC3\xBCrgen.M\xC3\xBCller@B\xC3\xBCcher.Example"));
+        core::normalize_identifier("J\xC3\xBCrgen.M\xC3\xBCller@B\xC3\xBC"
+                                   "cher.Example"));
   }
 }
 BENCHMARK(BM_NormalizeUnicode);
