@@ -288,5 +288,17 @@ mkdir -p "$bench/results"
 node "$bench/report.mjs" "$mode" "$results" "$linkgate" "$pg_url" >"$out.tmp"
 mv "$out.tmp" "$out"
 cp "$results" "${out%.md}.jsonl"
+if [ "$mode" = load ]; then
+  # The README shows the latest table (between its latest:begin/end markers), headings demoted.
+  node -e '
+    const fs = require("fs");
+    const [readme, latest] = process.argv.slice(1);
+    const table = fs.readFileSync(latest, "utf8").replace(/^(#+) /gm, "#$1 ");
+    const text = fs.readFileSync(readme, "utf8").replace(
+      /<!-- latest:begin -->[\s\S]*<!-- latest:end -->/,
+      () => "<!-- latest:begin -->\n" + table + "\n<!-- latest:end -->");
+    fs.writeFileSync(readme, text);
+  ' "$bench/README.md" "$out"
+fi
 log "wrote $out"
 cat "$out"
