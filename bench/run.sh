@@ -60,7 +60,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 wait_ready() {
   local port=$1 pid=$2 server_log=$3
@@ -173,18 +173,24 @@ measure() {
     local warm="w$RANDOM$RANDOM" main="m$RANDOM$RANDOM"
     if [ "$id" = 5 ]; then prepare_tokens "$warm" "$BENCH_TOKENS"; fi
     log "$tag: warm-up ${BENCH_WARMUP}s"
-    wrk_run "$script" "$url" "$BENCH_WARMUP" "$work/warm.json" "$warm"
+    wrk_run "$script" "$url" "$BENCH_WARMUP" "$work/warm.json" "$warm" || ok=false note="wrk failed"
     if [ "$id" = 5 ]; then
       psql_q "DELETE FROM verification_token WHERE identifier LIKE '$warm-%'"
       prepare_tokens "$main" "$BENCH_TOKENS"
     fi
     [ "$id" = 4 ] && emails_before=$(emails_sent)
     log "$tag: load ${BENCH_DURATION}s, $BENCH_CONNECTIONS connections"
-    wrk_run "$script" "$url" "$BENCH_DURATION" "$work/main.json" "$main"
+    wrk_run "$script" "$url" "$BENCH_DURATION" "$work/main.json" "$main" || ok=false note="wrk failed"
     [ "$id" = 4 ] && emails_after=$(emails_sent)
   fi
-  local peak_kb
-  peak_kb=$(kb "$server_pid" VmHWM)
+  local peak_kb=0
+  if kill -0 "$server_pid" 2>/dev/null; then
+    peak_kb=$(kb "$server_pid" VmHWM)
+  else
+    ok=false note="the server exited during the load"
+    log "$tag: the server exited during the load; the end of its log:"
+    tail -n 20 "$work/$server.log" >&2 || true
+  fi
   stop_server
   if [[ "$id" == 4 || "$id" == 5 ]]; then clean_load_rows; fi
   node -e '
@@ -272,8 +278,8 @@ else
     INSERT INTO verification_token (identifier, expires, token)
       SELECT 'scale-' || n || '@scale.bench', now() + interval '1 day',
              encode(sha256(convert_to('scale-token-' || n || '$BENCH_SECRET', 'UTF8')), 'hex')
-      FROM generate_series(1, $BENCH_SCALE_ROWS) AS n;
-    VACUUM ANALYZE"
+      FROM generate_series(1, $BENCH_SCALE_ROWS) AS n"
+  psql_q "VACUUM ANALYZE"
   log "loaded in $(($(date +%s) - start_load)) s: $(psql_q "SELECT (SELECT count(*) FROM users) || ' users, ' ||
     (SELECT count(*) FROM sessions) || ' sessions, ' || (SELECT count(*) FROM verification_token) || ' tokens'")"
   for c in 2p 4 5; do run "$c" linkgate scaled database "$pg_url"; done
