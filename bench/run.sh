@@ -60,6 +60,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# CPU time (user + system, clock ticks) of a process, and of every PostgreSQL server process.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() {
+  local t=0 p pm
+  pm=$(head -n 1 "$(cat "$work/pg/data_dir")/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  for p in "$pm" $(pgrep -P "$pm"); do
+    t=$((t + $(ticks "$p")))
+  done
+  echo "$t"
+}
+
 kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 wait_ready() {
@@ -167,6 +178,7 @@ measure() {
   url="http://127.0.0.1:$server_port$path"
   tag="$id-$server-$label"
   local idle_kb ok=true note="" emails_before=0 emails_after=0
+  local cpu_before=0 cpu_after=0 pg_before=0 pg_after=0
   idle_kb=$(kb "$server_pid" VmRSS)
   if [ "$id" != hello ] && ! probe "$id"; then ok=false; note="the probe request failed"; fi
   if $ok; then
@@ -180,7 +192,9 @@ measure() {
     fi
     [ "$id" = 4 ] && emails_before=$(emails_sent)
     log "$tag: load ${BENCH_DURATION}s, $BENCH_CONNECTIONS connections"
+    cpu_before=$(ticks "$server_pid") pg_before=$(pg_ticks)
     wrk_run "$script" "$url" "$BENCH_DURATION" "$work/main.json" "$main" || ok=false note="wrk failed"
+    cpu_after=$(ticks "$server_pid") pg_after=$(pg_ticks)
     [ "$id" = 4 ] && emails_after=$(emails_sent)
   fi
   local peak_kb=0
@@ -195,8 +209,9 @@ measure() {
   if [[ "$id" == 4 || "$id" == 5 ]]; then clean_load_rows; fi
   node -e '
     const fs = require("fs");
-    const [id, server, label, idle, peak, ok, note, sent, out] = process.argv.slice(1);
-    const row = { case: id, server, label, idle_kb: +idle, peak_kb: +peak, ok: ok === "true", note };
+    const [id, server, label, idle, peak, ok, note, sent, out, cpu, pgcpu, hz] = process.argv.slice(1);
+    const row = { case: id, server, label, idle_kb: +idle, peak_kb: +peak, ok: ok === "true", note,
+                  cpu_s: +cpu / +hz, pg_cpu_s: +pgcpu / +hz };
     if (row.ok) {
       row.wrk = JSON.parse(fs.readFileSync(out, "utf8"));
       if (id === "4") row.emails = +sent;
@@ -204,10 +219,12 @@ measure() {
     fs.appendFileSync(process.env.RESULTS, JSON.stringify(row) + "\n");
     const w = row.wrk;
     console.error(w ? `  ${(w.requests / (w.duration_us / 1e6)).toFixed(0)} req/s, p50 ${w.p50_us} us, ` +
-      `p99 ${w.p99_us} us, bad ${w.bad}, status errors ${w.errors.status}, idle ${idle} kB, peak ${peak} kB`
+      `p99 ${w.p99_us} us, bad ${w.bad}, status errors ${w.errors.status}, idle ${idle} kB, peak ${peak} kB, ` +
+      `server CPU ${(1e6 * row.cpu_s / w.requests).toFixed(0)} us/req, PostgreSQL CPU ${(1e6 * row.pg_cpu_s / w.requests).toFixed(0)} us/req`
       : `  FAILED: ${note}`);
   ' "$id" "$server" "$label" "$idle_kb" "$peak_kb" "$ok" "$note" \
-    "$((emails_after - emails_before))" "$work/main.json"
+    "$((emails_after - emails_before))" "$work/main.json" "$((cpu_after - cpu_before))" \
+    "$((pg_after - pg_before))" "$(getconf CLK_TCK)"
 }
 
 # --- shared set-up -----------------------------------------------------------------------------
