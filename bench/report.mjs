@@ -131,17 +131,20 @@ if (mode === "load") {
 } else {
   out.push(`Rows loaded for "scaled": ${env.BENCH_SCALE_ROWS} users, sessions and outstanding verification tokens (generate_series), then VACUUM ANALYZE.`);
   out.push("");
-  out.push("| case | database | req/s | p50 ms | p99 ms | peak RSS MiB | empty / scaled req/s | within 1.5× |");
-  out.push("|---|---|---:|---:|---:|---:|---:|---|");
+  out.push("| case | database | req/s | p50 ms | p99 ms | peak RSS MiB | linkgate CPU µs/req | PostgreSQL CPU µs/req | empty / scaled req/s | scaled / empty CPU per request | within 1.5× |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const c of ["2p", "4", "5"]) {
     const e = find(c, "linkgate", "empty");
     for (const label of ["empty", "scaled"]) {
       const r = find(c, "linkgate", label);
       if (!r) continue;
       const slow = rps(e) / rps(r);
+      const cpuGrowth = totalPerReq(r) / totalPerReq(e);
       out.push(`| ${names[c]} | ${label}${r.ok ? "" : ` FAILED: ${r.note}`} | ${fmt(rps(r))} | ` +
         `${r.ok ? ms(r.wrk.p50_us) : "n/a"} | ${r.ok ? ms(r.wrk.p99_us) : "n/a"} | ${mib(r.peak_kb)} | ` +
-        `${label === "scaled" ? fmt(slow, 2) + "×" : ""} | ${label === "scaled" ? (slow <= 1.5 ? "yes" : "**no**") : ""} |`);
+        `${fmt(cpuPerReq(r))} | ${fmt(pgPerReq(r))} | ` +
+        `${label === "scaled" ? fmt(slow, 2) + "×" : ""} | ${label === "scaled" ? fmt(cpuGrowth, 2) + "×" : ""} | ` +
+        `${label === "scaled" ? (slow <= 1.5 && !(cpuGrowth > 1.5) ? "yes" : "**no**") : ""} |`);
     }
   }
 }
