@@ -27,7 +27,8 @@ E2E_DEB_PACKAGES := chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps node-deps interop-deps e2e-deps build run test test-sanitize format clean
+.PHONY: all deps node-deps interop-deps e2e-deps build run test test-sanitize format clean \
+  bench-deps bench-build bench bench-scale bench-micro
 
 all: build
 
@@ -91,6 +92,43 @@ test-sanitize: deps interop-deps e2e-deps
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The benchmark suite (bench/README.md): never part of `make test`. wrk and the sqlite3 shell are
+# only the bench's, so they are not in DEB_PACKAGES; bench/authjs is Auth.js as the lock file pins it.
+BENCH_DIR := bench/authjs
+BENCH_DEB_PACKAGES := wrk sqlite3 curl
+
+bench-deps: deps $(BENCH_DIR)/node_modules/.package-lock.json
+	@missing=$$(for p in $(BENCH_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages: $$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BENCH_DIR)/node_modules/.package-lock.json: $(BENCH_DIR)/package-lock.json $(BENCH_DIR)/package.json \
+    | node-deps
+	cd $(BENCH_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+# The same Release build as `make build`, plus the bench's own programs (excluded from `all`).
+bench-build: bench-deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target linkgate bench_server bench_micro
+
+# Micro-benchmarks (Google Benchmark) of the hot paths' CPU work.
+bench-micro: bench-build
+	./$(BUILD_DIR)/bench/bench_micro
+
+# Every load case against linkgate, Auth.js and a Beast hello-world: bench/results/latest.md.
+bench: bench-micro
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bench/run.sh load
+
+# Cases 2, 4 and 5 on an empty database, then with 1 000 000 users, sessions and tokens.
+bench-scale: bench-build
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bench/run.sh scale
 
 format:
 	find include src tests bench examples -name '*.hpp' -o -name '*.cpp' 2>/dev/null | \

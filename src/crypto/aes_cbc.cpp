@@ -29,6 +29,17 @@ const unsigned char* bytes(std::string_view s) {
   std::abort();
 }
 
+// Fetched once, like the digests (crypto/digest.cpp): EVP_aes_256_cbc() would make every
+// init look the cipher up again in the provider store.
+const EVP_CIPHER* aes256_cbc() {
+  static const EVP_CIPHER* const cipher = [] {
+    EVP_CIPHER* fetched = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+    if (fetched == nullptr) fail("OpenSSL has no AES-256-CBC");
+    return fetched;  // kept for the life of the process
+  }();
+  return cipher;
+}
+
 }  // namespace
 
 std::string aes256_cbc_encrypt(std::string_view key, std::string_view iv,
@@ -39,8 +50,7 @@ std::string aes256_cbc_encrypt(std::string_view key, std::string_view iv,
     fail("aes256_cbc_encrypt: plaintext too large");
   }
   CipherCtx ctx = new_ctx();
-  if (!ctx ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, bytes(key), bytes(iv)) != 1) {
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), aes256_cbc(), nullptr, bytes(key), bytes(iv)) != 1) {
     fail("AES-CBC init failed");
   }
   std::string out(plaintext.size() + kBlockSize, '\0');
@@ -66,8 +76,7 @@ std::optional<std::string> aes256_cbc_decrypt(std::string_view key, std::string_
     return std::nullopt;
   }
   CipherCtx ctx = new_ctx();
-  if (!ctx ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, bytes(key), bytes(iv)) != 1) {
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), aes256_cbc(), nullptr, bytes(key), bytes(iv)) != 1) {
     return std::nullopt;
   }
   std::string out(ciphertext.size() + kBlockSize, '\0');

@@ -1,26 +1,56 @@
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "crypto/digest.hpp"
 
 namespace linkgate::crypto {
 namespace {
 
-std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
-  // OpenSSL treats a null key pointer as "no key"; an empty key is valid HMAC input.
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "linkgate: %s; aborting\n", what);
+  std::abort();
+}
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
+
+// An HMAC context bound to one digest, made once per thread and re-keyed by every call.
+// OpenSSL 3's one-shot HMAC() fetches the MAC and the digest by name and builds and frees a
+// context on every call; on the JWT /session path that cost more than the MAC itself
+// (bench/README.md, micro-benchmarks). A context is not shared between threads.
+MacCtx new_hmac_ctx(const char* digest) {
+  static EVP_MAC* const mac = [] {
+    EVP_MAC* fetched = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (fetched == nullptr) fail("OpenSSL has no HMAC");
+    return fetched;  // kept for the life of the process
+  }();
+  MacCtx ctx(EVP_MAC_CTX_new(mac));
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end()};
+  if (!ctx || EVP_MAC_CTX_set_params(ctx.get(), params) != 1) fail("HMAC setup failed");
+  return ctx;
+}
+
+std::string hmac(EVP_MAC_CTX* ctx, std::string_view key, std::string_view data) {
+  // A null key would mean "keep the previous key"; an empty key is valid HMAC input.
   static const unsigned char empty = 0;
   const auto* key_ptr = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
   const auto* data_ptr =
       data.empty() ? &empty : reinterpret_cast<const unsigned char*>(data.data());
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (HMAC(md, key_ptr, static_cast<int>(key.size()), data_ptr, data.size(), out, &len) ==
-      nullptr) {
-    std::fputs("linkgate: HMAC failed; aborting\n", stderr);
-    std::abort();
+  std::size_t len = 0;
+  if (EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, data_ptr, data.size()) != 1 ||
+      EVP_MAC_final(ctx, out, &len, sizeof out) != 1) {
+    fail("HMAC failed");
   }
   return std::string(reinterpret_cast<const char*>(out), len);
 }
@@ -28,11 +58,13 @@ std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 }  // namespace
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  return hmac(EVP_sha256(), key, data);
+  thread_local const MacCtx ctx = new_hmac_ctx("SHA256");
+  return hmac(ctx.get(), key, data);
 }
 
 std::string hmac_sha512(std::string_view key, std::string_view data) {
-  return hmac(EVP_sha512(), key, data);
+  thread_local const MacCtx ctx = new_hmac_ctx("SHA512");
+  return hmac(ctx.get(), key, data);
 }
 
 }  // namespace linkgate::crypto
