@@ -446,6 +446,39 @@ TEST(RedemptionSqlite, CodeExpiresWithTheLink) {
   EXPECT_FALSE(signed_in(browser));
 }
 
+// SPEC C7: a code made under a secret that has since become AUTH_SECRET_1 still works, and the
+// five-wrong-tries limit stays exactly five with two secrets (each try is looked up under both).
+TEST(RedemptionSqlite, CodesSurviveSecretRotationWithTheSameTryLimit) {
+  const std::string db = "sqlite://" + make_temp_dir() + "/shared.db";
+  const std::map<std::string, std::string> before{{"DATABASE_URL", db},
+                                                  {"AUTH_SECRET", "old-secret-0123456789abcdef"},
+                                                  {"LINKGATE_RATE_LIMITS", "off"},
+                                                  {"LINKGATE_ONE_TIME_CODE", "true"}};
+  std::string four;
+  std::string five;
+  {
+    RunningServer old_server(before);
+    ASSERT_FALSE(old_server.process().failed()) << old_server.process().logs();
+    TestClient browser = old_server.client();
+    ASSERT_EQ(request_link(browser, "outbox", "four@example.com").status, 302);
+    four = newest_code(browser);
+    ASSERT_EQ(request_link(browser, "outbox", "five@example.com").status, 302);
+    five = newest_code(browser);
+  }
+  auto after = before;
+  after["AUTH_SECRET"] = "new-secret-0123456789abcdef";
+  after["AUTH_SECRET_1"] = "old-secret-0123456789abcdef";
+  RunningServer server(after);
+  ASSERT_FALSE(server.process().failed()) << server.process().logs();
+  TestClient browser = server.client();
+  for (int i = 1; i <= 4; ++i) post_code(browser, "four@example.com", wrong_code(four, i));
+  EXPECT_EQ(post_code(browser, "four@example.com", four).header("location"), server.origin());
+  TestClient other = server.client();
+  for (int i = 1; i <= 5; ++i) post_code(other, "five@example.com", wrong_code(five, i));
+  EXPECT_EQ(post_code(other, "five@example.com", five).header("location"),
+            code_failed_url(server, "five@example.com"));
+}
+
 TEST(RedemptionSettings, CodeDigitsAreConfigurableAndCheckedAtStartup) {
   RunningServer eight(
       env_for("sqlite", {{"LINKGATE_ONE_TIME_CODE", "true"}, {"LINKGATE_CODE_DIGITS", "8"}}));
