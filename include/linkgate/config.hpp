@@ -34,6 +34,8 @@ struct VerificationRequest {
   std::string provider_id;
   std::string token;  // the raw token (only ever in the email)
   Theme theme;
+  // The one-time code to show beside the link (SPEC B3); empty when one-time codes are off.
+  std::string code;
 };
 
 // One email provider: plain data plus the mailer that delivers through it.

@@ -46,6 +46,7 @@ class HooksTest : public ::testing::Test {
     provider.send_verification_request = [this](const VerificationRequest& r) -> Result<void> {
       std::lock_guard lock(mutex_);
       links_.push_back(r.url);
+      codes_.push_back(r.code);
       return {};
     };
     config.providers.push_back(std::move(provider));
@@ -100,6 +101,7 @@ class HooksTest : public ::testing::Test {
   std::mutex mutex_;
   TimePoint now_ = std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
   std::vector<std::string> links_;
+  std::vector<std::string> codes_;  // VerificationRequest::code of each link
   std::vector<std::string> logs_;
 };
 

@@ -64,12 +64,10 @@ Result<std::string> run_normalizer(const Context& ctx, const EmailProvider& prov
 
 // Makes and stores the one-time code sent beside the link (SPEC B3): bound to the identifier and
 // to the link, expiring with it, kept only as its keyed hash. Returns the code, or "" when codes
-// are off. A custom sendVerificationRequest gets no code (VerificationRequest has no field for
-// it), so none is made for it.
-Result<std::string> store_one_time_code(const Context& ctx, const EmailProvider& provider,
-                                        const VerificationToken& link) {
+// are off. A custom sendVerificationRequest gets it in VerificationRequest::code.
+Result<std::string> store_one_time_code(const Context& ctx, const VerificationToken& link) {
   const Redemption& redemption = ctx.state.config.redemption;
-  if (!redemption.one_time_code || provider.send_verification_request) return std::string();
+  if (!redemption.one_time_code) return std::string();
   std::string code = make_one_time_code(redemption.code_digits);
   OneTimeCode row{link.identifier,
                   one_time_code_hash(ctx.state.config.secrets.front(), link.identifier, code),
@@ -207,7 +205,7 @@ Response signin_email(Context& ctx) {
   std::string url = ctx.base_url() + "/callback/" + provider->id +
                     "?callbackUrl=" + form_encode(ctx.callback_url) +
                     "&token=" + form_encode(token) + "&email=" + form_encode(*identifier);
-  auto code = store_one_time_code(ctx, *provider, {*identifier, token_hash, expires});
+  auto code = store_one_time_code(ctx, {*identifier, token_hash, expires});
   if (!code) {
     ctx.state.log(LogLevel::error,
                   "signin: could not store the one-time code: " + code.error().message);
@@ -215,8 +213,8 @@ Response signin_email(Context& ctx) {
     return ctx.error_redirect(ErrorKind::error, "Configuration");
   }
 
-  VerificationRequest request{*identifier,  url,   expires,
-                              provider->id, token, ctx.state.config.theme};
+  VerificationRequest request{
+      *identifier, url, expires, provider->id, token, ctx.state.config.theme, *code};
   if (auto sent = deliver(ctx, *provider, request, *code); !sent) {
     ctx.state.log(LogLevel::error,
                   "signin: provider " + provider->id + " failed: " + sent.error().message);
