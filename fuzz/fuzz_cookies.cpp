@@ -57,7 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   const std::string_view header = linkgate::fuzz::as_text(data, size);
   const RequestCookies cookies(header);
 
+  // (The first 64 cookies: get() is linear, so checking every one of thousands of tiny cookies
+  // would make the target quadratic and slow.)
+  std::size_t checked = 0;
   for (const auto& [name, value] : cookies.all()) {
+    if (++checked > 64) break;
     FUZZ_CHECK(!name.empty());
     FUZZ_CHECK(name.find_first_of(";=") == std::string::npos);
     const auto first = cookies.get(name);
