@@ -3,6 +3,10 @@
 
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
+FUZZ_DIR ?= build-fuzz
+# `make fuzz`: seconds per target, and which targets (fuzz/<name>.cpp).
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= fuzz_normalizer fuzz_cookies fuzz_body fuzz_jwe fuzz_redirect
 JOBS ?= $(shell nproc)
 PORT ?= 3000
 
@@ -25,10 +29,14 @@ NODE_DEB_PACKAGES := nodejs npm
 E2E_DIR := tests/e2e
 E2E_DEB_PACKAGES := chromium
 
+# The libFuzzer targets (fuzz/) build with Debian's default clang and its compiler-rt (the
+# libFuzzer, ASan and UBSan runtimes). `make test` smoke-tests them, `make fuzz` runs them.
+FUZZ_DEB_PACKAGES := clang libclang-rt-dev
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps node-deps interop-deps e2e-deps build run test test-sanitize format clean \
-  bench-deps bench-build bench bench-scale bench-micro
+.PHONY: all deps node-deps interop-deps e2e-deps fuzz-deps build fuzz-build run test \
+  test-sanitize fuzz format clean bench-deps bench-build bench bench-scale bench-micro
 
 all: build
 
@@ -75,6 +83,17 @@ $(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package-lock.json $(E2E_D
 	cd $(E2E_DIR) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
+# clang and compiler-rt if missing (as e2e-deps).
+fuzz-deps:
+	@missing=$$(for p in $(FUZZ_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages: $$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -84,13 +103,42 @@ run: build
 	./$(BUILD_DIR)/linkgate migrate
 	PORT=$(PORT) ./$(BUILD_DIR)/linkgate serve
 
-test: build interop-deps e2e-deps
+# A clang build of only the pure layers and the fuzz targets (fuzz/CMakeLists.txt).
+fuzz-build: deps fuzz-deps
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLINKGATE_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+# The test suite, then a few seconds of each fuzz target over its seeds (fuzz/corpus).
+test: build fuzz-build interop-deps e2e-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	cd $(FUZZ_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+# Each fuzz target for FUZZ_SECONDS over the seeds plus the corpus grown by earlier runs
+# ($(FUZZ_DIR)/corpus/<target>); the full log is $(FUZZ_DIR)/fuzz-<target>.log and any crashing
+# input lands in $(FUZZ_DIR)/artifacts/. Fails when a target crashes or breaks an invariant.
+fuzz: fuzz-build
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  if $(FUZZ_DIR)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+	      $(FUZZ_DIR)/corpus/$$t fuzz/corpus/$$t > $(FUZZ_DIR)/fuzz-$$t.log 2>&1; then \
+	    echo "$$t: no crash"; \
+	  else \
+	    echo "$$t: FAILED"; failed="$$failed $$t"; grep -E 'invariant failed|ERROR|SUMMARY' \
+	      $(FUZZ_DIR)/fuzz-$$t.log | head -5; \
+	  fi; \
+	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' \
+	    $(FUZZ_DIR)/fuzz-$$t.log; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in $(FUZZ_DIR)/artifacts)"; \
+	  exit 1; fi
 
 test-sanitize: deps interop-deps e2e-deps
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKGATE_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
-	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 600
 
 # The benchmark suite (bench/README.md): never part of `make test`. wrk and the sqlite3 shell are
@@ -131,8 +179,8 @@ bench-scale: bench-build
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bench/run.sh scale
 
 format:
-	find include src tests bench examples -name '*.hpp' -o -name '*.cpp' 2>/dev/null | \
+	find include src tests bench examples fuzz -name '*.hpp' -o -name '*.cpp' 2>/dev/null | \
 	  xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -15,6 +17,24 @@
 #include "support/test_env.hpp"
 
 namespace linkgate::testing {
+
+namespace {
+
+// In a sanitized build (make test-sanitize) the child reports into its log, which no test reads
+// unless it fails: a report there fails the test that ran the server. LeakSanitizer reports only
+// when the child exits, so this runs after stop() has reaped it.
+void fail_on_sanitizer_report(const std::string& logs) {
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                             "SUMMARY: UndefinedBehaviorSanitizer", "runtime error: "}) {
+    if (const auto pos = logs.find(marker); pos != std::string::npos) {
+      ADD_FAILURE() << "the linkgate child process reported a sanitizer error:\n"
+                    << logs.substr(pos, 6000);
+      return;
+    }
+  }
+}
+
+}  // namespace
 
 LinkgateProcess::LinkgateProcess(std::map<std::string, std::string> env, std::string working_dir)
     : LinkgateProcess(linkgate_binary(), {"serve"}, std::move(env), std::move(working_dir)) {}
@@ -107,22 +127,25 @@ int LinkgateProcess::stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
   int status = 0;
-  for (int i = 0; i < 100; ++i) {
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      pid_ = -1;
-      close(stdout_fd_);
-      stdout_fd_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  int result = -1;
+  bool exited = false;
+  for (int i = 0; i < 100 && !exited; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited = true;
+      result = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    } else {
+      usleep(50 * 1000);
     }
-    usleep(50 * 1000);
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
+  if (!exited) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
   pid_ = -1;
   close(stdout_fd_);
   stdout_fd_ = -1;
-  return -1;
+  fail_on_sanitizer_report(logs());
+  return result;
 }
 
 }  // namespace linkgate::testing

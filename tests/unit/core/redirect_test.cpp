@@ -55,6 +55,17 @@ TEST(SafeRedirect, AttackCase7UnparsableFallsBackToBase) {
   }
 }
 
+// Found by fuzz/fuzz_redirect: Boost.URL 1.81 splits "host:443hx" into port 443 and path "hx"
+// (RFC 3986 wants the path after an authority to start with '/'); WHATWG rejects the port, so
+// such a URL falls back to the base instead of being passed on.
+TEST(SafeRedirect, FuzzFoundTextAfterThePortFallsBackToBase) {
+  EXPECT_EQ(safe_redirect("https://example.com:443hx", kHttpsBase), kHttpsBase);
+  EXPECT_EQ(safe_redirect("http://foo.bar:80x/p", kBase), kBase);
+  EXPECT_EQ(safe_redirect("http://foo.bar:x/p", kBase), kBase);
+  EXPECT_EQ(safe_redirect("http://foo.bar:80/p", kBase), "http://foo.bar:80/p");
+  EXPECT_EQ(safe_redirect("http://foo.bar:80?q", kBase), "http://foo.bar:80?q");
+}
+
 // attack-cases.md #13: scheme-relative URLs.
 TEST(SafeRedirect, AttackCase13SchemeRelativeIsRejected) {
   EXPECT_EQ(safe_redirect("//malicious-site.com", kBase), kBase);
