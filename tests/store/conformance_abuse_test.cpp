@@ -116,18 +116,21 @@ TEST_P(StoreTest, OneTimeCodeIsVoidAfterMaxWrongAttempts) {
   EXPECT_FALSE(late->has_value());
 }
 
-TEST_P(StoreTest, ConcurrentWrongAttemptsAreCountedAtomically) {
-  constexpr int kThreads = 24;
-  ASSERT_TRUE(
-      store_->create_one_time_code(code_for("race@x.test", "right", "l", now_seconds() + 1h)).ok());
-  std::latch start(kThreads);
+// What `threads` simultaneous attempts to redeem `code` of race@x.test came to.
+struct RaceOutcome {
+  int errors = 0;
+  int winners = 0;
+};
+
+RaceOutcome race_to_redeem(Store& store, const std::string& code, int threads) {
+  std::latch start(threads);
   std::atomic<int> errors = 0;
   std::atomic<int> winners = 0;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&] {
+  std::vector<std::thread> racers;
+  for (int i = 0; i < threads; ++i) {
+    racers.emplace_back([&] {
       start.arrive_and_wait();
-      auto attempt = store_->use_one_time_code("race@x.test", "wrong", 5);
+      auto attempt = store.use_one_time_code("race@x.test", code, 5);
       if (!attempt.ok()) {
         ++errors;
       } else if (attempt->has_value()) {
@@ -135,9 +138,16 @@ TEST_P(StoreTest, ConcurrentWrongAttemptsAreCountedAtomically) {
       }
     });
   }
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(errors.load(), 0);
-  EXPECT_EQ(winners.load(), 0);
+  for (auto& racer : racers) racer.join();
+  return {errors.load(), winners.load()};
+}
+
+TEST_P(StoreTest, ConcurrentWrongAttemptsAreCountedAtomically) {
+  ASSERT_TRUE(
+      store_->create_one_time_code(code_for("race@x.test", "right", "l", now_seconds() + 1h)).ok());
+  const RaceOutcome outcome = race_to_redeem(*store_, "wrong", 24);
+  EXPECT_EQ(outcome.errors, 0);
+  EXPECT_EQ(outcome.winners, 0);
   // Every one of the wrong attempts counted: the right code is void now.
   auto late = store_->use_one_time_code("race@x.test", "right", 5);
   ASSERT_TRUE(late.ok());
@@ -145,27 +155,11 @@ TEST_P(StoreTest, ConcurrentWrongAttemptsAreCountedAtomically) {
 }
 
 TEST_P(StoreTest, ConcurrentRightAttemptsSucceedExactlyOnce) {
-  constexpr int kThreads = 24;
   ASSERT_TRUE(
       store_->create_one_time_code(code_for("race@x.test", "right", "l", now_seconds() + 1h)).ok());
-  std::latch start(kThreads);
-  std::atomic<int> errors = 0;
-  std::atomic<int> winners = 0;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      auto attempt = store_->use_one_time_code("race@x.test", "right", 5);
-      if (!attempt.ok()) {
-        ++errors;
-      } else if (attempt->has_value()) {
-        ++winners;
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(errors.load(), 0);
-  EXPECT_EQ(winners.load(), 1);
+  const RaceOutcome outcome = race_to_redeem(*store_, "right", 24);
+  EXPECT_EQ(outcome.errors, 0);
+  EXPECT_EQ(outcome.winners, 1);
 }
 
 TEST_P(StoreTest, CodesAndLinksAreKeptApart) {
