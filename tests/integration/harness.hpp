@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <boost/json.hpp>
 
 #include <map>
@@ -14,6 +15,18 @@
 #include "support/test_env.hpp"
 
 namespace linkgate::testing {
+
+// Runs one SQL statement on the server's SQLite file (the server keeps running: WAL mode).
+inline void exec_sql(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
 
 // A linkgate server on a fresh SQLite file in its own temporary directory, rate limits off.
 class RunningServer {

@@ -25,17 +25,6 @@ std::int64_t count_rows(const std::string& db_path, const std::string& sql) {
   return n;
 }
 
-void exec_sql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
 std::string success_location(const std::string& origin) {
   return origin + "/api/auth/verify-request?provider=outbox&type=email";
 }

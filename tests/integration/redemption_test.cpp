@@ -418,18 +418,6 @@ TEST_P(Redemption, CodeTriesCountAgainstTheIpLimit) {
   EXPECT_FALSE(signed_in(browser));
 }
 
-// Runs one SQL statement on the server's SQLite file (the server keeps running: WAL mode).
-void exec_sql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
 // The code expires with its link (both rows carry the link's expiry; here both are moved into
 // the past, as time would).
 TEST(RedemptionSqlite, CodeExpiresWithTheLink) {

@@ -10,17 +10,6 @@ namespace {
 
 namespace json = boost::json;
 
-void exec_sql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
 std::string newest_link(TestClient& client, const std::string& origin) {
   return local_target(json::value_to<std::string>(newest_outbox_message(client)["url"]), origin);
 }
