@@ -251,8 +251,10 @@ csrf_cookie="authjs.csrf-token=$csrf_token%7C$csrf_hash"
 db_cookie="authjs.session-token=bench-session-token"
 jwt_cookie="authjs.session-token=$(cd "$bench/authjs" && node mint.mjs "$BENCH_SECRET" 1 bench@bench.example)"
 
-# run CASE SERVER LABEL STRATEGY DATABASE_URL
+# run CASE SERVER LABEL STRATEGY DATABASE_URL (skipped unless "CASE:SERVER" is in BENCH_ONLY,
+# when that is set)
 run() {
+  if [ -n "${BENCH_ONLY:-}" ] && [[ " $BENCH_ONLY " != *" $1:$2 "* ]]; then return 0; fi
   case_cookie="" case_csrf=""
   case "$1" in
     1) case_cookie=$jwt_cookie ;;
@@ -286,6 +288,8 @@ if [ "$mode" = load ]; then
   run 5 authjs - database "$pg_url"
   run hello hello end "" "" # the floor again: the report takes the better of the two
   out=$bench/results/latest.md
+  # A partial run (BENCH_ONLY) reports into its own directory, never over the full table.
+  [ -z "${BENCH_ONLY:-}" ] || out=$work/partial.md
 else
   for c in 2p 4 5; do run "$c" linkgate empty database "$pg_url"; done
   log "loading $BENCH_SCALE_ROWS users, sessions and outstanding tokens"
@@ -314,7 +318,7 @@ mkdir -p "$bench/results"
 node "$bench/report.mjs" "$mode" "$results" "$linkgate" "$pg_url" >"$out.tmp"
 mv "$out.tmp" "$out"
 cp "$results" "${out%.md}.jsonl"
-if [ "$mode" = load ]; then
+if [ "$mode" = load ] && [ -z "${BENCH_ONLY:-}" ]; then
   # The README shows the latest table (between its latest:begin/end markers), headings demoted.
   node -e '
     const fs = require("fs");
