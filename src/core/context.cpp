@@ -68,6 +68,14 @@ bool parse_json_body(std::string_view text, std::map<std::string, std::string>& 
 }  // namespace
 
 bool Context::init() {
+  // GET /session answers from the session cookie alone: it reads neither the CSRF state nor the
+  // callbackUrl and sets neither cookie. So, unless a redirect callback is configured (it runs on
+  // every request and its failure answers Configuration, §0.3), both are skipped on the hottest
+  // path of all: they would cost a fresh random token, two hashes and a URL parse, for nothing.
+  if (action == "session" && request.method == "GET" && !state.config.callbacks.redirect) {
+    callback_url = origin;
+    return true;
+  }
   if (request.method == "POST") {
     std::string_view type = request.header("content-type").value_or("");
     if (type.find("application/json") != std::string_view::npos) {

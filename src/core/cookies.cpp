@@ -5,6 +5,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -43,24 +44,31 @@ std::optional<std::string> decode_uri_component(std::string_view s) {
   return decoded;
 }
 
-// encodeURIComponent over the bytes of value: keeps A-Za-z0-9 and -_.!~*'(), encodes the rest.
-std::string encode_uri_component(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' ||
-                      c == '\'' || c == '(' || c == ')';
-    if (keep) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kUpperHex[c >> 4]);
-      out.push_back(kUpperHex[c & 0x0F]);
-    }
+// The bytes encodeURIComponent keeps as they are: A-Za-z0-9 and -_.!~*'().
+constexpr std::array<bool, 256> kUriComponentKeeps = [] {
+  std::array<bool, 256> keeps{};
+  for (int c = 'A'; c <= 'Z'; ++c) keeps[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) keeps[static_cast<std::size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) keeps[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("-_.!~*'()")) keeps[static_cast<unsigned char>(c)] = true;
+  return keeps;
+}();
+
+// encodeURIComponent over the bytes of value, appended to out: runs of kept bytes are copied
+// whole (a session JWE is one such run), the rest become %XX.
+void append_uri_component(std::string& out, std::string_view value) {
+  std::size_t i = 0;
+  while (i < value.size()) {
+    std::size_t run = i;
+    while (run < value.size() && kUriComponentKeeps[static_cast<unsigned char>(value[run])]) ++run;
+    out.append(value, i, run - i);
+    if (run == value.size()) break;
+    const auto c = static_cast<unsigned char>(value[run]);
+    out.push_back('%');
+    out.push_back(kUpperHex[c >> 4]);
+    out.push_back(kUpperHex[c & 0x0F]);
+    i = run + 1;
   }
-  return out;
 }
 
 // IMF-fixdate, e.g. "Thu, 01 Jan 1970 00:00:00 GMT" (what JS Date#toUTCString writes). The time
@@ -161,15 +169,16 @@ std::optional<std::string> RequestCookies::get(std::string_view name) const {
 }
 
 std::string SetCookie::serialize() const {
-  std::string out = name;
-  out += '=';
-  out += encode_uri_component(value);
-  if (max_age) out += "; Max-Age=" + std::to_string(*max_age);
-  if (!path.empty()) out += "; Path=" + path;
-  if (expires) out += "; Expires=" + http_date(*expires);
-  if (http_only) out += "; HttpOnly";
-  if (secure) out += "; Secure";
-  if (!same_site.empty()) out += "; SameSite=" + same_site;
+  std::string out;
+  out.reserve(name.size() + value.size() + path.size() + same_site.size() + 96);
+  out.append(name).append("=");
+  append_uri_component(out, value);
+  if (max_age) out.append("; Max-Age=").append(std::to_string(*max_age));
+  if (!path.empty()) out.append("; Path=").append(path);
+  if (expires) out.append("; Expires=").append(http_date(*expires));
+  if (http_only) out.append("; HttpOnly");
+  if (secure) out.append("; Secure");
+  if (!same_site.empty()) out.append("; SameSite=").append(same_site);
   return out;
 }
 

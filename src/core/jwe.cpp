@@ -27,19 +27,18 @@ constexpr std::size_t kMaxTokenSize = 256 * 1024;
 constexpr std::string_view kEnc = "A256CBC-HS512";
 
 // AL of RFC 7518 §5.2.2.1: the AAD length in bits as a 64-bit big-endian integer.
-std::string aad_length_bits(std::size_t aad_size) {
+std::array<char, 8> aad_length_bits(std::size_t aad_size) {
   const std::uint64_t bits = static_cast<std::uint64_t>(aad_size) * 8;
-  std::string out(8, '\0');
+  std::array<char, 8> out{};
   for (int i = 0; i < 8; ++i) out[7 - i] = static_cast<char>((bits >> (8 * i)) & 0xff);
   return out;
 }
 
 std::string compute_tag(std::string_view mac_key, std::string_view aad, std::string_view iv,
                         std::string_view ciphertext) {
-  std::string input;
-  input.reserve(aad.size() + iv.size() + ciphertext.size() + 8);
-  input.append(aad).append(iv).append(ciphertext).append(aad_length_bits(aad.size()));
-  std::string tag = crypto::hmac_sha512(mac_key, input);
+  const auto al = aad_length_bits(aad.size());
+  std::string tag =
+      crypto::hmac_sha512(mac_key, {aad, iv, ciphertext, std::string_view(al.data(), al.size())});
   tag.resize(kTagSize);
   return tag;
 }
@@ -90,6 +89,20 @@ std::optional<std::string> check_header(std::string_view header_json) {
   return std::string(kid->get_string());
 }
 
+// The key a protected header names: the first key when it names none. nullptr when the header is
+// not acceptable (check_header) or names no key we have.
+const JweKey* key_for_header(std::string_view header_b64, const std::vector<JweKey>& keys) {
+  const auto header_json = crypto::base64url_decode(header_b64);
+  if (!header_json) return nullptr;
+  const auto kid = check_header(*header_json);
+  if (!kid) return nullptr;
+  if (kid->empty()) return &keys.front();
+  for (const JweKey& candidate : keys) {
+    if (candidate.kid == *kid) return &candidate;
+  }
+  return nullptr;
+}
+
 std::string header_json_for(const JweKey& key) {
   // The kid is base64url, so it needs no JSON escaping.
   return R"({"alg":"dir","enc":"A256CBC-HS512","kid":")" + key.kid + R"("})";
@@ -120,15 +133,22 @@ JweKey derive_session_key(std::string_view secret, std::string_view cookie_name)
   JweKey key;
   key.key = crypto::hkdf_sha256(secret, cookie_name, info, kKeySize);
   key.kid = jwk_thumbprint(key.key);
+  key.header_b64 = crypto::base64url_encode(header_json_for(key));
   return key;
 }
 
-std::string jwe_encrypt_with(const JweKey& key, std::string_view protected_header_json,
-                             std::string_view iv, std::string_view plaintext) {
-  const std::string header_b64 = crypto::base64url_encode(protected_header_json);
+namespace {
+
+// The compact serialization of `plaintext` sealed under `key` with this (already encoded)
+// protected header and IV.
+std::string seal_compact(const JweKey& key, std::string_view header_b64, std::string_view iv,
+                         std::string_view plaintext) {
   const AeadSealed sealed = aes_cbc_hmac_sha512_encrypt(key.key, iv, header_b64, plaintext);
-  std::string token = header_b64;
-  token.append("..")
+  std::string token;
+  token.reserve(header_b64.size() + 4 + (iv.size() + sealed.ciphertext.size() + kTagSize) * 4 / 3 +
+                6);
+  token.append(header_b64)
+      .append("..")
       .append(crypto::base64url_encode(iv))
       .append(".")
       .append(crypto::base64url_encode(sealed.ciphertext))
@@ -137,8 +157,17 @@ std::string jwe_encrypt_with(const JweKey& key, std::string_view protected_heade
   return token;
 }
 
+}  // namespace
+
+std::string jwe_encrypt_with(const JweKey& key, std::string_view protected_header_json,
+                             std::string_view iv, std::string_view plaintext) {
+  return seal_compact(key, crypto::base64url_encode(protected_header_json), iv, plaintext);
+}
+
 std::string jwe_encrypt(const JweKey& key, std::string_view plaintext) {
-  return jwe_encrypt_with(key, header_json_for(key), crypto::random_bytes(kIvSize), plaintext);
+  const std::string iv = crypto::random_bytes(kIvSize);
+  if (key.header_b64.empty()) return jwe_encrypt_with(key, header_json_for(key), iv, plaintext);
+  return seal_compact(key, key.header_b64, iv, plaintext);
 }
 
 std::optional<std::string> jwe_decrypt(std::string_view token, const std::vector<JweKey>& keys) {
@@ -152,22 +181,15 @@ std::optional<std::string> jwe_decrypt(std::string_view token, const std::vector
     return std::nullopt;
   }
 
-  const auto header_json = crypto::base64url_decode(header_b64);
-  if (!header_json) return std::nullopt;
-  const auto kid = check_header(*header_json);
-  if (!kid) return std::nullopt;
-
+  // Our own header, byte for byte: its key is known without decoding and parsing it.
   const JweKey* key = nullptr;
-  if (kid->empty()) {
-    key = &keys.front();
-  } else {
-    for (const JweKey& candidate : keys) {
-      if (candidate.kid == *kid) {
-        key = &candidate;
-        break;
-      }
+  for (const JweKey& candidate : keys) {
+    if (!candidate.header_b64.empty() && candidate.header_b64 == header_b64) {
+      key = &candidate;
+      break;
     }
   }
+  if (key == nullptr) key = key_for_header(header_b64, keys);
   if (key == nullptr) return std::nullopt;
 
   const auto iv = crypto::base64url_decode(iv_b64);

@@ -12,6 +12,10 @@ namespace linkgate::core {
 struct JweKey {
   std::string key;  // 64 bytes: MAC key (first 32) || AES key (last 32)
   std::string kid;  // RFC 7638 thumbprint of the key
+  // base64url of the protected header written with this key ({"alg":"dir","enc":"A256CBC-HS512",
+  // "kid":…}); derive_session_key sets it. Encrypting reuses it; decrypting recognises a token
+  // that carries exactly it without decoding and parsing the header. Empty: computed when needed.
+  std::string header_b64;
 };
 
 // The Auth.js session key: HKDF-SHA256(secret, salt = cookie_name,

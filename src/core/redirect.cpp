@@ -92,7 +92,9 @@ std::optional<Origin> origin_of(std::string_view text) {
 
 std::string safe_redirect(std::string_view url, std::string_view base_url) {
   std::string base(base_url);
-  if (url.empty() || has_ambiguous_byte(url)) return base;
+  // Whatever the checks below decide, the answer is `base`, which is the URL itself: the common
+  // case (no callbackUrl anywhere, so the candidate is the origin) skips parsing both.
+  if (url.empty() || url == base_url || has_ambiguous_byte(url)) return base;
 
   if (url.front() == '/') {
     // Auth.js: a relative URL is appended to the base. "//host" is a scheme-relative URL to

@@ -39,32 +39,43 @@ MacCtx new_hmac_ctx(const char* digest) {
   return ctx;
 }
 
-std::string hmac(EVP_MAC_CTX* ctx, std::string_view key, std::string_view data) {
+std::string hmac(EVP_MAC_CTX* ctx, std::string_view key,
+                 std::initializer_list<std::string_view> parts) {
   // A null key would mean "keep the previous key"; an empty key is valid HMAC input.
   static const unsigned char empty = 0;
   const auto* key_ptr = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
-  const auto* data_ptr =
-      data.empty() ? &empty : reinterpret_cast<const unsigned char*>(data.data());
+  if (EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) != 1) fail("HMAC failed");
+  for (std::string_view part : parts) {
+    if (part.empty()) continue;
+    if (EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) !=
+        1) {
+      fail("HMAC failed");
+    }
+  }
   unsigned char out[EVP_MAX_MD_SIZE];
   std::size_t len = 0;
-  if (EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) != 1 ||
-      EVP_MAC_update(ctx, data_ptr, data.size()) != 1 ||
-      EVP_MAC_final(ctx, out, &len, sizeof out) != 1) {
-    fail("HMAC failed");
-  }
+  if (EVP_MAC_final(ctx, out, &len, sizeof out) != 1) fail("HMAC failed");
   return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+EVP_MAC_CTX* sha512_ctx() {
+  thread_local const MacCtx ctx = new_hmac_ctx("SHA512");
+  return ctx.get();
 }
 
 }  // namespace
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   thread_local const MacCtx ctx = new_hmac_ctx("SHA256");
-  return hmac(ctx.get(), key, data);
+  return hmac(ctx.get(), key, {data});
 }
 
 std::string hmac_sha512(std::string_view key, std::string_view data) {
-  thread_local const MacCtx ctx = new_hmac_ctx("SHA512");
-  return hmac(ctx.get(), key, data);
+  return hmac(sha512_ctx(), key, {data});
+}
+
+std::string hmac_sha512(std::string_view key, std::initializer_list<std::string_view> parts) {
+  return hmac(sha512_ctx(), key, parts);
 }
 
 }  // namespace linkgate::crypto

@@ -1,4 +1,5 @@
-// Randomness from the OS CSPRNG (OpenSSL RAND_bytes, seeded by getrandom).
+// Randomness from the OS CSPRNG (OpenSSL RAND_bytes, seeded by getrandom), drawn by each thread
+// from a block it refills 4 KiB at a time (see random.cpp). Safe from any thread, and across fork.
 #pragma once
 
 #include <cstddef>

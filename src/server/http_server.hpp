@@ -1,6 +1,6 @@
-// The HTTP/1.1 server: Boost.Beast with C++20 coroutines, one io_context run by `io_threads`
-// threads, and a bounded worker pool for every request that touches the store or a mailer, so
-// the event loop never blocks on SQLite or an email API.
+// The HTTP/1.1 server: Boost.Beast with C++20 coroutines, `io_threads` threads each running its
+// own io_context (a connection stays on one thread), and a bounded worker pool for every request
+// that touches the store or a mailer, so the event loop never blocks on SQLite or an email API.
 #pragma once
 
 #include <chrono>

@@ -6,8 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "core/session_cookie.hpp"
+
 namespace linkgate::core {
 namespace {
+
+// JavaScript's Date#toISOString, which Auth.js's session "expires" is (authjs-behaviour.md §1).
+TEST(Iso8601, WritesDateToIsoString) {
+  const auto at = [](long long ms) { return TimePoint(std::chrono::milliseconds(ms)); };
+  EXPECT_EQ(iso8601(at(0)), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso8601(at(1700000000123)), "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(iso8601(at(951782400007)), "2000-02-29T00:00:00.007Z");
+  EXPECT_EQ(iso8601(at(-1)), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(iso8601(at(253402300799999)), "9999-12-31T23:59:59.999Z");
+}
 
 TEST(RequestCookies, ParsesAndTrims) {
   const RequestCookies cookies("a=1; b=2 ;c = 3;\td=4\t");

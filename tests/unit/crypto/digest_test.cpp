@@ -56,6 +56,13 @@ TEST(Digest, HmacAcceptsEmptyKeyAndData) {
 }
 
 // RFC 5869 test case 1.
+TEST(Digest, HmacSha512OverPartsEqualsOverTheirConcatenation) {
+  const std::string key(32, '\x0b');
+  EXPECT_EQ(hmac_sha512(key, {"Hi ", "", "There"}), hmac_sha512(key, "Hi There"));
+  EXPECT_EQ(hmac_sha512(key, {}), hmac_sha512(key, ""));
+  EXPECT_NE(hmac_sha512(key, {"Hi ", "There"}), hmac_sha512(key, "Hi  There"));
+}
+
 TEST(Hkdf, Rfc5869Case1) {
   const std::string ikm(22, '\x0b');
   const std::string salt = unhex("000102030405060708090a0b0c");

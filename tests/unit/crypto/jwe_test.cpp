@@ -112,6 +112,32 @@ TEST(Jwe, RoundTripAndHeaderShape) {
   EXPECT_EQ(jwe_decrypt(token, {test_key()}), R"({"hello":"world"})");
 }
 
+TEST(Jwe, DerivedKeyCarriesItsEncodedHeader) {
+  EXPECT_EQ(base64url_decode(test_key().header_b64),
+            R"({"alg":"dir","enc":"A256CBC-HS512","kid":")" + test_key().kid + R"("})");
+}
+
+// A key made by hand has no cached header: it writes and reads the very same tokens.
+TEST(Jwe, KeyWithoutCachedHeaderInteroperates) {
+  JweKey bare;
+  bare.key = test_key().key;
+  bare.kid = test_key().kid;
+  const std::string from_bare = jwe_encrypt(bare, "x");
+  EXPECT_EQ(split(from_bare)[0], test_key().header_b64);
+  EXPECT_EQ(jwe_decrypt(from_bare, {test_key()}), "x");
+  EXPECT_EQ(jwe_decrypt(jwe_encrypt(test_key(), "y"), {bare}), "y");
+}
+
+// Same members in another order: not our header byte for byte, so the header is parsed, and the
+// token is accepted because that is the header it was sealed with.
+TEST(Jwe, EquivalentHeaderInAnotherOrderIsParsed) {
+  const std::string iv(16, '\x05');
+  const std::string token = jwe_encrypt_with(
+      test_key(), R"({"kid":")" + test_key().kid + R"(","enc":"A256CBC-HS512","alg":"dir"})", iv,
+      "x");
+  EXPECT_EQ(jwe_decrypt(token, {test_key()}), "x");
+}
+
 TEST(Jwe, FreshIvEachTime) {
   EXPECT_NE(jwe_encrypt(test_key(), "same"), jwe_encrypt(test_key(), "same"));
 }

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace linkgate::crypto {
 namespace {
@@ -58,6 +63,59 @@ TEST(Random, UuidIsVersion4Variant1Authjs5) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 200u);
+}
+
+// Draws are served from a per-thread block refilled 4 KiB at a time: across many refills, and
+// with sizes that straddle the block's end, no 16-byte draw ever repeats.
+TEST(Random, SmallDrawsAcrossBlockRefillsNeverRepeat) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 3000; ++i) {
+    seen.insert(random_bytes(16));
+    (void)random_bytes(static_cast<std::size_t>(i % 37));  // shifts where draws meet the block end
+  }
+  EXPECT_EQ(seen.size(), 3000u);
+  // Larger than a quarter block: drawn straight from OpenSSL, still fresh each time.
+  EXPECT_NE(random_bytes(2000), random_bytes(2000));
+}
+
+TEST(Random, ThreadsDrawDifferentBytes) {
+  std::vector<std::string> drawn(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < drawn.size(); ++i) {
+    threads.emplace_back([&drawn, i] { drawn[i] = random_bytes(32); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::set<std::string>(drawn.begin(), drawn.end()).size(), drawn.size());
+}
+
+// A forked child must not hand out the bytes its parent's block still holds: both draw right
+// after the fork, and the draws differ.
+TEST(Random, ForkedChildDoesNotReplayTheParentsBlock) {
+  (void)random_bytes(16);  // the block is now filled, with most of it unused
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string bytes = random_bytes(32);
+    const bool written = write(pipe_fds[1], bytes.data(), bytes.size()) == 32;
+    _exit(written ? 0 : 1);
+  }
+  close(pipe_fds[1]);
+  const std::string parent = random_bytes(32);
+  std::string from_child(32, '\0');
+  std::size_t got = 0;
+  while (got < from_child.size()) {
+    const ssize_t n = read(pipe_fds[0], from_child.data() + got, from_child.size() - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(got, 32u);
+  EXPECT_NE(from_child, parent);
 }
 
 }  // namespace
