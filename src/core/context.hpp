@@ -53,7 +53,7 @@ class Context {
   const std::string origin;       // scheme://host[:port]
   const std::string action;       // "signin", "callback", ...
   const std::string provider_id;  // second path segment, or empty
-  CookieNames cookie_names;
+  const CookieNames& cookie_names;
   RequestCookies cookies;
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> body;  // POST only (form or JSON object of strings)

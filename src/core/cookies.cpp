@@ -182,15 +182,20 @@ std::string SetCookie::serialize() const {
   return out;
 }
 
-CookieNames CookieNames::for_scheme(bool https) {
-  const std::string secure_prefix = https ? "__Secure-" : "";
-  const std::string host_prefix = https ? "__Host-" : "";
-  CookieNames names;
-  names.session_token = secure_prefix + "authjs.session-token";
-  names.callback_url = secure_prefix + "authjs.callback-url";
-  names.csrf_token = host_prefix + "authjs.csrf-token";
-  names.secure = https;
-  return names;
+const CookieNames& CookieNames::for_scheme(bool https) {
+  static const auto make = [](bool secure) {
+    const std::string secure_prefix = secure ? "__Secure-" : "";
+    const std::string host_prefix = secure ? "__Host-" : "";
+    CookieNames names;
+    names.session_token = secure_prefix + "authjs.session-token";
+    names.callback_url = secure_prefix + "authjs.callback-url";
+    names.csrf_token = host_prefix + "authjs.csrf-token";
+    names.secure = secure;
+    return names;
+  };
+  static const CookieNames plain = make(false);
+  static const CookieNames tls = make(true);
+  return https ? tls : plain;
 }
 
 std::optional<std::string> read_chunked_cookie(const RequestCookies& cookies,

@@ -43,7 +43,8 @@ struct CookieNames {
   std::string callback_url;   // [__Secure-]authjs.callback-url
   std::string csrf_token;     // [__Host-]authjs.csrf-token
   bool secure = false;
-  static CookieNames for_scheme(bool https);
+  // The two sets are made once; the reference lives as long as the process.
+  static const CookieNames& for_scheme(bool https);
 };
 
 // Chunking of the session cookie at 3936 characters.
