@@ -22,6 +22,8 @@ bool init_curl_once() {
   return status == CURLE_OK;
 }
 
+constexpr long kMaxConnectionAgeSeconds = 300;
+
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
@@ -164,6 +166,9 @@ Result<HttpResponse> http_post(const HttpPost& request) {
                    static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  // A kept connection is not used for a new call once it is this old, so a provider's DNS
+  // change reaches a busy server within minutes (curl's DNS cache lasts 60 s).
+  curl_easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, kMaxConnectionAgeSeconds);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &read_header);
