@@ -51,6 +51,7 @@ class ResetOnExit {
  private:
   CURL* handle_;
 };
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
