@@ -47,7 +47,8 @@ std::string normalize_base_url(std::string url, std::string_view fallback) {
 }
 
 TryOutcome post_once(std::string_view provider, HttpPost post, std::chrono::milliseconds time_left,
-                     const std::vector<std::string>& secrets) {
+                     const EmailMessage& message, const std::string& api_key,
+                     const std::string& credential) {
   if (time_left <= std::chrono::milliseconds(0)) {
     return permanent_failure(std::string(provider) + ": no time left for another try");
   }
@@ -59,10 +60,12 @@ TryOutcome post_once(std::string_view provider, HttpPost post, std::chrono::mill
     // "unavailable" is a refused connection or a timeout: worth another try. "invalid_input"
     // is a configuration error that no retry fixes.
     const bool transient = response.error().kind == "unavailable";
+    const auto secrets = secrets_for(message, api_key, {credential});
     return TryOutcome{SendFailure{provider_transport_error(provider, response.error(), secrets),
                                   transient, std::nullopt}};
   }
   if (response->status >= 200 && response->status <= 299) return {};
+  const auto secrets = secrets_for(message, api_key, {credential});
   SendFailure failure{provider_http_error(provider, response->status, response->body, secrets),
                       is_retryable_status(response->status), std::nullopt};
   if (failure.retryable) {

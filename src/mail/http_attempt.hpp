@@ -15,9 +15,11 @@
 namespace linkgate::mail {
 
 // Sends `post` once. Its connect and total timeouts are cut to time_left. Errors name
-// `provider` and are scrubbed of `secrets` (provider_error.hpp).
+// `provider` and are scrubbed of secrets_for(message, api_key, {credential})
+// (provider_error.hpp); that list is built only when the try fails, not for every email.
 TryOutcome post_once(std::string_view provider, HttpPost post, std::chrono::milliseconds time_left,
-                     const std::vector<std::string>& secrets);
+                     const EmailMessage& message, const std::string& api_key,
+                     const std::string& credential = {});
 
 // True for the statuses worth another try: 429 and 5xx.
 bool is_retryable_status(long status);

@@ -22,9 +22,36 @@ bool init_curl_once() {
   return status == CURLE_OK;
 }
 
+constexpr long kMaxConnectionAgeSeconds = 300;
+
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
+
+// This thread's easy handle, created on first use and kept until the thread ends, so that its
+// connection cache outlives each call: the next POST to the same host reuses the open
+// connection (no new TCP connection, no new TLS handshake). Its DNS cache and TLS session
+// cache are kept too. Null when curl_easy_init fails (tried again on the next call).
+CURL* thread_easy_handle() {
+  thread_local std::unique_ptr<CURL, EasyDeleter> easy;
+  if (!easy) easy.reset(curl_easy_init());
+  return easy.get();
+}
+
+// Puts a thread's handle back to its initial options when a call ends, whichever way it ends:
+// no header list, body, callback, buffer or timeout of one call is ever seen by the next, and
+// the handle never keeps a pointer to the call's locals. curl_easy_reset keeps the caches.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(CURL* handle) : handle_(handle) {}
+  ~ResetOnExit() { curl_easy_reset(handle_); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  CURL* handle_;
+};
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -98,9 +125,6 @@ Result<HttpResponse> http_post(const HttpPost& request) {
   }
   if (!init_curl_once()) return unavailable("http: curl_global_init failed");
 
-  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
-  if (!easy) return unavailable("http: curl_easy_init failed");
-
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   for (const auto& [name, value] : request.headers) {
     // A CR or LF in a header would let a configured value inject more headers; such a value
@@ -124,10 +148,14 @@ Result<HttpResponse> http_post(const HttpPost& request) {
     headers.reset(next);
   }
 
+  CURL* h = thread_easy_handle();
+  if (h == nullptr) return unavailable("http: curl_easy_init failed");
+
   HttpResponse response;
   Sink sink{&response.body, request.max_response_bytes};
   char error_text[CURL_ERROR_SIZE] = {0};
-  CURL* h = easy.get();
+  // Declared after every local the handle points to, so it is reset before they go away.
+  const ResetOnExit reset(h);
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -139,6 +167,9 @@ Result<HttpResponse> http_post(const HttpPost& request) {
                    static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  // A kept connection is not used for a new call once it is this old, so a provider's DNS
+  // change reaches a busy server within minutes (curl's DNS cache lasts 60 s).
+  curl_easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, kMaxConnectionAgeSeconds);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &read_header);

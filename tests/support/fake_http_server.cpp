@@ -8,6 +8,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -54,6 +55,7 @@ struct FakeHttpServer::Impl {
   std::mutex stop_mutex;
 
   std::atomic<bool> never_answer{false};
+  std::atomic<std::size_t> connections{0};
 
   mutable std::mutex mutex;  // guards handler, requests, streams
   mutable std::condition_variable changed;
@@ -89,6 +91,7 @@ struct FakeHttpServer::Impl {
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(kTuple);
       if (ec) co_return;  // the acceptor was closed by stop()
+      ++connections;
       auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
       {
         std::lock_guard lock(mutex);
@@ -151,6 +154,11 @@ struct FakeHttpServer::Impl {
   void close_all() {
     beast::error_code ignored;
     acceptor.close(ignored);
+    close_streams();
+  }
+
+  void close_streams() {
+    beast::error_code ignored;
     std::lock_guard lock(mutex);
     for (auto& weak : streams) {
       if (auto stream = weak.lock()) stream->socket().close(ignored);
@@ -200,6 +208,19 @@ void FakeHttpServer::stop() {
   // Closing everything on the server thread ends every coroutine, so run() returns by itself.
   asio::post(impl_->ioc, [impl = impl_.get()] { impl->close_all(); });
   if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void FakeHttpServer::close_connections() {
+  std::promise<void> done;
+  asio::post(impl_->ioc, [&] {
+    impl_->close_streams();
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+std::size_t FakeHttpServer::connection_count() const {
+  return impl_->connections.load();
 }
 
 std::vector<RecordedRequest> FakeHttpServer::requests() const {

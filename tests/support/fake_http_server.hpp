@@ -69,6 +69,12 @@ class FakeHttpServer {
   // stop() the port refuses connections (handy for "connection refused" tests).
   void stop();
 
+  // Closes every open connection, the listener staying open: as a provider closing its idle
+  // keep-alive connections. Returns once they are closed. Thread-safe; not after stop().
+  void close_connections();
+  // How many TCP connections the server accepted so far (thread-safe).
+  std::size_t connection_count() const;
+
   // Every request read so far, oldest first (a copy; thread-safe).
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;

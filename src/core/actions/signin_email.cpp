@@ -38,9 +38,10 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
   // configured ones, then the built-in email (all checked at startup).
   const AuthConfig& config = ctx.state.config;
   const Locale* locale = pick_locale(config, ctx.request.header("Accept-Language").value_or(""));
-  const EmailTemplates templates =
-      locale ? merge_email_templates(locale->email, config.email_templates)
-             : config.email_templates;
+  // The configured templates are used in place; only a locale's merge makes a new set.
+  EmailTemplates merged;
+  if (locale) merged = merge_email_templates(locale->email, config.email_templates);
+  const EmailTemplates& templates = locale ? merged : config.email_templates;
   auto rendered = render_email(templates, {request.url, link_host(ctx.origin),
                                            iso8601(request.expires), code, request.theme});
   if (!rendered) return Error{"configuration", "email template: " + rendered.error().message};

@@ -40,7 +40,7 @@ class LoopsTransport final : public Transport {
     post.body = boost::json::serialize(body);
     post.connect_timeout = options_.http.connect_timeout;
     post.total_timeout = options_.http.total_timeout;
-    return post_once(id_, std::move(post), time_left, secrets_for(message, options_.http.api_key));
+    return post_once(id_, std::move(post), time_left, message, options_.http.api_key);
   }
 
  private:

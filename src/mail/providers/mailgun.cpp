@@ -55,8 +55,7 @@ class MailgunTransport final : public Transport {
     post.body = std::move(body);
     post.connect_timeout = options_.http.connect_timeout;
     post.total_timeout = options_.http.total_timeout;
-    return post_once(id_, std::move(post), time_left,
-                     secrets_for(message, options_.http.api_key, {credentials_}));
+    return post_once(id_, std::move(post), time_left, message, options_.http.api_key, credentials_);
   }
 
  private:

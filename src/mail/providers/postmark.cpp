@@ -24,10 +24,21 @@ class PostmarkTransport final : public Transport {
     if (options_.api_key.empty()) {
       return permanent_failure("postmark: no API key configured (AUTH_POSTMARK_KEY)");
     }
-    const boost::json::object body{
-        {"From", message.from},     {"To", message.to},         {"Subject", message.subject},
-        {"TextBody", message.text}, {"HtmlBody", message.html}, {"MessageStream", "outbound"},
-    };
+    // The object only lives until it is serialized: its copies of the message go to a buffer on
+    // the stack (the built-in email fits; a larger one spills to the heap), not to one heap
+    // allocation per field.
+    unsigned char scratch[8192];
+    boost::json::monotonic_resource arena(scratch, sizeof scratch);
+    const boost::json::object body(
+        {
+            {"From", message.from},
+            {"To", message.to},
+            {"Subject", message.subject},
+            {"TextBody", message.text},
+            {"HtmlBody", message.html},
+            {"MessageStream", "outbound"},
+        },
+        &arena);
     HttpPost post;
     post.url = options_.base_url + "/email";
     post.headers = {{"Accept", "application/json"},
@@ -36,7 +47,7 @@ class PostmarkTransport final : public Transport {
     post.body = boost::json::serialize(body);
     post.connect_timeout = options_.connect_timeout;
     post.total_timeout = options_.total_timeout;
-    return post_once(id_, std::move(post), time_left, secrets_for(message, options_.api_key));
+    return post_once(id_, std::move(post), time_left, message, options_.api_key);
   }
 
  private:

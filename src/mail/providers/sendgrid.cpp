@@ -51,7 +51,7 @@ class SendGridTransport final : public Transport {
     post.body = boost::json::serialize(body);
     post.connect_timeout = options_.connect_timeout;
     post.total_timeout = options_.total_timeout;
-    return post_once(id_, std::move(post), time_left, secrets_for(message, options_.api_key));
+    return post_once(id_, std::move(post), time_left, message, options_.api_key);
   }
 
  private:

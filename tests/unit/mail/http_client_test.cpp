@@ -103,6 +103,71 @@ TEST(HttpClient, RejectsHeaderValuesWithLineBreaksWithoutEchoingThem) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
+TEST(HttpClient, ConsecutiveCallsOnOneThreadReuseOneConnection) {
+  FakeHttpServer server;
+  for (int i = 0; i < 5; ++i) {
+    const auto response = http_post(post_to(server.base_url() + "/email", "{}"));
+    ASSERT_TRUE(response.ok()) << response.error().message;
+    EXPECT_EQ(response->status, 200);
+  }
+  EXPECT_EQ(server.request_count(), 5u);
+  EXPECT_EQ(server.connection_count(), 1u);
+}
+
+TEST(HttpClient, AReusedConnectionCarriesNothingOfThePreviousCall) {
+  FakeHttpServer server([](const RecordedRequest& r) {
+    if (r.target == "/first")
+      return FakeResponse{429, "text/plain", "slow down", {{"Retry-After", "7"}}};
+    return FakeResponse{200, "text/plain", "ok", {}};
+  });
+  HttpPost first = post_to(server.base_url() + "/first", "first body, the longer one");
+  first.headers = {{"X-First", "1"}, {"Content-Type", "application/json"}};
+  const auto a = http_post(first);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->retry_after, "7");
+
+  HttpPost second = post_to(server.base_url() + "/second", "2nd");
+  second.max_response_bytes = 1;
+  const auto b = http_post(second);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(b->status, 200);
+  EXPECT_EQ(b->body, "o");  // this call's cap, not the previous one's
+  EXPECT_EQ(b->retry_after, "");
+
+  ASSERT_EQ(server.request_count(), 2u);
+  EXPECT_EQ(server.connection_count(), 1u);
+  const auto request = server.requests()[1];
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.body, "2nd");
+  EXPECT_FALSE(request.header("X-First").has_value());
+  EXPECT_NE(request.header("Content-Type"), "application/json");
+  EXPECT_FALSE(request.header("Expect").has_value());
+}
+
+TEST(HttpClient, AConnectionTheServerClosedIsReplacedTransparently) {
+  FakeHttpServer server;
+  ASSERT_TRUE(http_post(post_to(server.base_url() + "/email", "{}")).ok());
+  server.close_connections();  // as a provider closing idle keep-alive connections
+  const auto response = http_post(post_to(server.base_url() + "/email", "{}"));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(server.request_count(), 2u);
+  EXPECT_EQ(server.connection_count(), 2u);
+}
+
+TEST(HttpClient, ATimedOutCallLeavesTheNextCallWorking) {
+  FakeHttpServer server;
+  server.set_never_answer(true);
+  HttpPost post = post_to(server.base_url() + "/email", "{}");
+  post.total_timeout = 200ms;
+  ASSERT_FALSE(http_post(post).ok());
+  server.set_never_answer(false);
+  const auto response = http_post(post_to(server.base_url() + "/email", "{}"));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(server.connection_count(), 2u);  // the timed-out connection is never reused
+}
+
 TEST(HttpClient, RejectsNonHttpUrls) {
   for (const std::string url : {"file:///etc/passwd", "ftp://example.com/", "gopher://x", ""}) {
     const auto response = http_post(post_to(url));
