@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 
 #include "core/form.hpp"
 
@@ -84,14 +85,22 @@ std::string http_date(long long unix_seconds) {
   static constexpr const char* kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char buffer[96];  // room for the widest values the format could print
-  const int n =
-      std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02d:%02d:%02d GMT",
-                    kWeekdays[weekday{day}.c_encoding()], static_cast<unsigned>(ymd.day()),
-                    kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                    static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                    static_cast<int>(hms.seconds().count()));
-  return std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
+  // Written digit by digit (years are clamped to four digits above): this runs on every
+  // session cookie.
+  char out[] = "Thu, 01 Jan 1970 00:00:00 GMT";
+  const auto put = [&out](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) {
+      out[at + i] = static_cast<char>('0' + value % 10);
+    }
+  };
+  std::memcpy(out, kWeekdays[weekday{day}.c_encoding()], 3);
+  put(5, static_cast<unsigned>(ymd.day()), 2);
+  std::memcpy(out + 8, kMonths[static_cast<unsigned>(ymd.month()) - 1], 3);
+  put(12, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put(17, static_cast<unsigned>(hms.hours().count()), 2);
+  put(20, static_cast<unsigned>(hms.minutes().count()), 2);
+  put(23, static_cast<unsigned>(hms.seconds().count()), 2);
+  return std::string(out, sizeof out - 1);
 }
 
 // The chunk index of a cookie name belonging to the chunked cookie `base`: -1 for `base` itself,
