@@ -56,6 +56,12 @@ struct VerificationToken {
   TimePoint expires;
 };
 
+// A consumed verification token and the user its identifier names, if any.
+struct ConsumedToken {
+  VerificationToken token;
+  std::optional<User> user;  // what get_user_by_email(token.identifier) returns
+};
+
 // A message kept by the dev outbox provider.
 struct OutboxMessage {
   std::int64_t id = 0;  // assigned by the store
@@ -120,6 +126,23 @@ class Store {
   // concurrent calls with the same arguments, exactly one gets the row. nullopt when none matched.
   virtual Result<std::optional<VerificationToken>> use_verification_token(
       const std::string& identifier, const std::string& token_hash) = 0;
+
+  // The steps of a sign-in, each in one round trip (one statement or one transaction) where the
+  // store can. The defaults below compose the methods above: correct, but neither atomic nor
+  // cheaper; both bundled stores override them.
+
+  // use_verification_token, with its guarantees (a row consumed by exactly one caller, expired
+  // rows too), then, when a row was consumed, get_user_by_email(identifier) (a plain read, not
+  // part of that guarantee). nullopt when no row matched.
+  virtual Result<std::optional<ConsumedToken>> use_verification_token_and_get_user(
+      const std::string& identifier, const std::string& token_hash);
+  // create_user, then a session for the created user, atomically: both rows or neither.
+  // session.user_id is ignored (the session names the created user). Returns both as stored.
+  virtual Result<SessionAndUser> create_user_and_session(const User& user, const Session& session);
+  // update_user, then a session for update.id, atomically: both or neither. session.user_id is
+  // ignored. Error{kind "not_found"} (and no session) when the user does not exist.
+  virtual Result<SessionAndUser> update_user_and_create_session(const UserUpdate& update,
+                                                                const Session& session);
 
   // Deletes every verification token and one-time code of `identifier` (a new link voids the older
   // ones, SPEC B4). Returns the number of verification tokens deleted.

@@ -300,6 +300,30 @@ TEST(PostgresStorePoolTest, ReplacesConnectionsTheServerClosed) {
   }
 }
 
+// Statements are prepared again as they age (connection.hpp, Plan): the calls after that, on the
+// same connection, inside a transaction too, answer as before.
+TEST(PostgresStorePoolTest, StatementsPreparedAgainKeepAnswering) {
+  std::string url;
+  PostgresOptions options;
+  options.pool_size = 1;
+  auto store = open_fresh_postgres(url, options);
+  ASSERT_NE(store, nullptr);
+  auto created = store->create_user(user_with_email("aged@example.com"));
+  ASSERT_TRUE(created.ok()) << describe(created);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 7; ++i) {
+      auto found = store->get_user_by_email("aged@example.com");
+      ASSERT_TRUE(found.ok()) << "round " << round << ": " << describe(found);
+      ASSERT_TRUE(found->has_value());
+      EXPECT_EQ((*found)->id, created->id);
+      auto used = store->use_one_time_code("aged@example.com", "no-such-code", 3);
+      ASSERT_TRUE(used.ok()) << "round " << round << ": " << describe(used);
+      EXPECT_FALSE(used->has_value());
+    }
+    if (round == 0) std::this_thread::sleep_for(1100ms);
+  }
+}
+
 // A database that cannot be reached answers "unavailable" at once, and no message carries the
 // password of DATABASE_URL.
 TEST(PostgresStoreOpenTest, UnreachableDatabaseIsUnavailableWithoutThePassword) {

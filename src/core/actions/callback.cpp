@@ -12,16 +12,16 @@ namespace linkgate::core::actions {
 namespace {
 
 // Finds and deletes the token row under any of the secrets (SPEC C7: tokens made with any listed
-// secret are accepted).
-Result<std::optional<VerificationToken>> consume_token(const Context& ctx,
-                                                       const std::string& identifier,
-                                                       const std::string& token) {
+// secret are accepted), with the user of its address in the same store call.
+Result<std::optional<ConsumedToken>> consume_token(const Context& ctx,
+                                                   const std::string& identifier,
+                                                   const std::string& token) {
   for (const auto& secret : ctx.state.config.secrets) {
-    auto used =
-        ctx.state.store->use_verification_token(identifier, crypto::sha256_hex(token + secret));
+    auto used = ctx.state.store->use_verification_token_and_get_user(
+        identifier, crypto::sha256_hex(token + secret));
     if (!used || used->has_value()) return used;
   }
-  return std::optional<VerificationToken>();
+  return std::optional<ConsumedToken>();
 }
 
 // Auth.js's Verification redirect plus the address the link was for, so the error page can
@@ -102,13 +102,14 @@ Response callback(Context& ctx) {
   // The code sent beside the link dies with it. Should this fail, the code still cannot be
   // redeemed: redeeming also consumes the link, which is gone.
   if (ctx.state.config.redemption.one_time_code) {
-    if (auto dropped = ctx.state.store->delete_one_time_codes_of_link((*invite)->token); !dropped) {
+    if (auto dropped = ctx.state.store->delete_one_time_codes_of_link((*invite)->token.token);
+        !dropped) {
       ctx.state.log(LogLevel::warn, "callback: could not delete the link's one-time code: " +
                                         dropped.error().message);
     }
   }
-  if ((*invite)->expires < ctx.now()) return verification_error(ctx, email);
-  return complete_sign_in(ctx, *provider, (*invite)->identifier);
+  if ((*invite)->token.expires < ctx.now()) return verification_error(ctx, email);
+  return complete_sign_in(ctx, *provider, (*invite)->token.identifier, std::move((*invite)->user));
 }
 
 }  // namespace linkgate::core::actions

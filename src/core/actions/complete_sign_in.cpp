@@ -9,9 +9,18 @@ namespace linkgate::core::actions {
 
 namespace {
 
+// A user written without a session (the JWT strategy), in the shape of one written with one.
+Result<SessionAndUser> without_session(Result<User> user) {
+  if (!user) return user.error();
+  return SessionAndUser{Session{}, std::move(*user)};
+}
+
 // Creates the user on first sign-in (with the candidate's id, so the account the callbacks saw
-// names it), else refreshes emailVerified (§4). Emits createUser or updateUser.
-Result<User> login_or_register(const Context& ctx, const User& candidate, bool is_new_user) {
+// names it), else refreshes emailVerified (§4), and in the database strategy creates `session`
+// for that user in the same store call (both rows or neither). Emits createUser or updateUser
+// once the store has answered. Returns the user, and the stored session when one was asked for.
+Result<SessionAndUser> login_or_register(const Context& ctx, const User& candidate,
+                                         bool is_new_user, const std::optional<Session>& session) {
   Store& store = *ctx.state.store;
   const Events& events = ctx.state.config.events;
   if (!is_new_user) {
@@ -28,62 +37,57 @@ Result<User> login_or_register(const Context& ctx, const User& candidate, bool i
     UserUpdate update;
     update.id = candidate.id;
     update.email_verified = ctx.now();
-    auto updated = store.update_user(update);
-    if (updated) emit_event(ctx.state, "events.updateUser", events.update_user, *updated);
+    Result<SessionAndUser> updated = session
+                                         ? store.update_user_and_create_session(update, *session)
+                                         : without_session(store.update_user(update));
+    if (updated) emit_event(ctx.state, "events.updateUser", events.update_user, updated->user);
     return updated;
   }
   User fresh = candidate;
   fresh.email_verified = ctx.now();
-  auto created = store.create_user(fresh);
-  if (created) emit_event(ctx.state, "events.createUser", events.create_user, *created);
+  Result<SessionAndUser> created = session ? store.create_user_and_session(fresh, *session)
+                                           : without_session(store.create_user(fresh));
+  if (created) emit_event(ctx.state, "events.createUser", events.create_user, created->user);
   return created;
 }
 
 }  // namespace
 
 Response complete_sign_in(Context& ctx, const EmailProvider& provider,
-                          const std::string& identifier) {
+                          const std::string& identifier, std::optional<User> stored) {
   // The user as the signIn callback sees it: stored, or a candidate for a new address (§4).
-  auto existing = ctx.state.store->get_user_by_email(identifier);
-  if (!existing) {
-    ctx.state.log(LogLevel::error, "callback: store failed: " + existing.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
-  const bool is_new_user = !existing->has_value();
+  const bool is_new_user = !stored.has_value();
   User candidate;
   if (is_new_user) {
     candidate.id = crypto::random_uuid();
     candidate.email = identifier;
   } else {
-    candidate = **existing;
+    candidate = std::move(*stored);
   }
   const Account account = email_account(candidate, provider.id);
   // The token is already spent: a denied or redirected sign-in cannot retry the link (§1 step 5).
   if (auto answer = check_sign_in(ctx, candidate, account, false, true)) return std::move(*answer);
 
-  auto user = login_or_register(ctx, candidate, is_new_user);
-  if (!user) {
-    ctx.state.log(LogLevel::error, "callback: store failed: " + user.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
-
   const TimePoint expires = ctx.now() + std::chrono::duration_cast<std::chrono::milliseconds>(
                                             ctx.state.config.session_max_age);
+  const bool database = ctx.state.config.session_strategy == SessionStrategy::database;
+  std::optional<Session> session;
+  if (database) session = Session{crypto::random_uuid(), std::string(), expires};
+  auto written = login_or_register(ctx, candidate, is_new_user, session);
+  if (!written) {
+    ctx.state.log(LogLevel::error, "callback: store failed: " + written.error().message);
+    return ctx.error_redirect(ErrorKind::error, "Configuration");
+  }
+  const User& user = written->user;
+
   Response r = ctx.redirect(ctx.callback_url);
-  if (ctx.state.config.session_strategy == SessionStrategy::database) {
-    Session session{crypto::random_uuid(), user->id, expires};
-    auto created = ctx.state.store->create_session(session);
-    if (!created) {
-      ctx.state.log(LogLevel::error,
-                    "callback: could not create the session: " + created.error().message);
-      return ctx.error_redirect(ErrorKind::error, "Configuration");
-    }
-    set_session_cookie(ctx, r, created->session_token, expires);
+  if (database) {
+    set_session_cookie(ctx, r, written->session.session_token, expires);
   } else {
     JwtParams params;
-    params.token = user_claims(*user);
+    params.token = user_claims(user);
     params.trigger = is_new_user ? JwtTrigger::sign_up : JwtTrigger::sign_in;
-    params.user = &*user;
+    params.user = &user;
     params.account = &account;
     params.is_new_user = is_new_user;
     auto claims = run_jwt_callback(ctx.state, std::move(params));
@@ -99,7 +103,7 @@ Response complete_sign_in(Context& ctx, const EmailProvider& provider,
     }
   }
   emit_event(ctx.state, "events.signIn", ctx.state.config.events.sign_in,
-             SignInEvent{*user, account, is_new_user});
+             SignInEvent{user, account, is_new_user});
   ctx.add_init_cookies(r);
   return r;
 }

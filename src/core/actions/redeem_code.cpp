@@ -75,12 +75,12 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
 
   // The code and its link are one sign-in: redeeming the code spends the link, and a link
   // already spent (or racing this code) voids the code.
-  auto link = store.use_verification_token(*identifier, found->link_token_hash);
+  auto link = store.use_verification_token_and_get_user(*identifier, found->link_token_hash);
   if (!link) return store_failed(ctx, link.error().message);
-  if (!link->has_value() || (*link)->expires < ctx.now()) {
+  if (!link->has_value() || (*link)->token.expires < ctx.now()) {
     return code_failed(ctx, provider, *identifier);
   }
-  return complete_sign_in(ctx, provider, *identifier);
+  return complete_sign_in(ctx, provider, *identifier, std::move((*link)->user));
 }
 
 }  // namespace linkgate::core::actions

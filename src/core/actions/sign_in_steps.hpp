@@ -2,6 +2,7 @@
 // (SPEC B2, B3), which sign in exactly alike.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/context.hpp"
@@ -13,8 +14,10 @@ namespace linkgate::core::actions {
 // Signs in `identifier`, whose email was just proven by a consumed link or code: the signIn
 // callback, the user created on first sign-in or its emailVerified refreshed (§4), the session
 // (database row or JWT cookie), the signIn event, and the redirect to the callbackUrl.
+// `stored` is the user get_user_by_email(identifier) returned when the link was consumed
+// (Store::use_verification_token_and_get_user), nullopt for an address without one.
 Response complete_sign_in(Context& ctx, const EmailProvider& provider,
-                          const std::string& identifier);
+                          const std::string& identifier, std::optional<User> stored);
 
 // POST /callback/:provider with a `code` field: redeems a one-time code (SPEC B3). REQUIRES: the
 // CSRF pair was verified. Counts one attempt against the client's IP limit and one against the

@@ -1,7 +1,9 @@
 #include "store/postgres/connection.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -210,12 +212,23 @@ Error Connection::error_from(std::string_view operation, const PGresult* result)
 
 Result<Rows> Connection::execute(const Statement& statement, const Params& params,
                                  std::string_view operation) {
-  if (!prepared_.contains(statement.name)) {
+  const auto now = std::chrono::steady_clock::now();
+  auto known = prepared_.find(statement.name);
+  std::chrono::seconds interval = kFirstReplan;
+  if (known != prepared_.end() && now >= known->second.replan_at) {
+    // Forgotten first, so that a failure below leaves it to be prepared from scratch.
+    interval = std::min(2 * known->second.interval, kMaxReplan);
+    prepared_.erase(known);
+    known = prepared_.end();
+    const std::string drop = std::string("DEALLOCATE ") + statement.name;
+    if (auto dropped = run_script(drop, operation); !dropped) return dropped.error();
+  }
+  if (known == prepared_.end()) {
     Rows prepared(PQprepare(conn_, statement.name, statement.sql, 0, nullptr));
     if (PQresultStatus(prepared.result_) != PGRES_COMMAND_OK) {
       return error_from(operation, prepared.result_);
     }
-    prepared_.insert(statement.name);
+    prepared_.emplace(statement.name, Plan{.replan_at = now + interval, .interval = interval});
   }
   const int count = static_cast<int>(params.values_.size());
   std::vector<const char*> values(count);
@@ -243,6 +256,11 @@ Result<Rows> Connection::run_script(const std::string& sql, std::string_view ope
 }
 
 bool Connection::healthy() {
+  if (PQstatus(conn_) != CONNECTION_OK) return false;
+  // The common case in one syscall that does not wait: nothing readable means the server has
+  // sent nothing since the last result (neither a FATAL message nor the end of the stream).
+  pollfd socket{.fd = PQsocket(conn_), .events = POLLIN, .revents = 0};
+  if (::poll(&socket, 1, 0) == 0) return true;
   // Twice: the first read may take the FATAL message a terminated backend sent, the second
   // then sees the end of the stream. Neither waits: they read only what has already arrived.
   for (int i = 0; i < 2; ++i) {

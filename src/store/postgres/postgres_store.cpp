@@ -67,6 +67,35 @@ constexpr Statement kUseVerificationToken{
     "DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
     "RETURNING identifier, " LINKGATE_MS("expires") ", token"};
 
+// The sign-in steps (store.hpp), each one statement and so one round trip and one transaction.
+// Consuming a link reads its address's user in the same statement: kUseVerificationToken's
+// DELETE … RETURNING (one winner among concurrent callers), then kGetUserByEmail's lookup.
+constexpr Statement kUseVerificationTokenAndGetUser{
+    "lg_use_verification_token_and_get_user",
+    "WITH t AS (DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
+    "RETURNING identifier, expires, token) "
+    "SELECT t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.id::text, u.name, u.email, "
+    LINKGATE_MS("u.\"emailVerified\"") ", u.image FROM t LEFT JOIN "
+    "(SELECT * FROM users WHERE email = $1 ORDER BY id LIMIT 1) u ON true"};
+// A data-modifying WITH runs to completion even though the outer SELECT does not read it, and
+// the statement is one transaction: the user and its session are written together or not at all.
+constexpr Statement kCreateUserAndSession{
+    "lg_create_user_and_session",
+    R"(WITH u AS (INSERT INTO users (name, email, "emailVerified", image) )"
+    R"(VALUES ($1, $2, $3::timestamptz, $4) RETURNING *), )"
+    R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
+    "SELECT id, $5::timestamptz, $6 FROM u) "
+    "SELECT " LINKGATE_USER_COLUMNS " FROM u"};
+// No row (and so no session) when the user does not exist.
+constexpr Statement kUpdateUserAndCreateSession{
+    "lg_update_user_and_create_session",
+    R"(WITH u AS (UPDATE users SET name = coalesce($1, name), email = coalesce($2, email), )"
+    R"("emailVerified" = coalesce($3::timestamptz, "emailVerified"), )"
+    "image = coalesce($4, image) WHERE id = $5::integer RETURNING *), "
+    R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
+    "SELECT id, $6::timestamptz, $7 FROM u) "
+    "SELECT " LINKGATE_USER_COLUMNS " FROM u"};
+
 // An identifier's links and codes, in one statement (one transaction).
 constexpr Statement kDeleteVerificationTokens{
     "lg_delete_verification_tokens",
@@ -260,6 +289,57 @@ class PostgresStore final : public Store {
                });
   }
 
+  Result<std::optional<ConsumedToken>> use_verification_token_and_get_user(
+      const std::string& identifier, const std::string& token_hash) override {
+    return run(kUseVerificationTokenAndGetUser, "use_verification_token_and_get_user",
+               Params().text(identifier).text(token_hash), [](const Rows& rows, int row) {
+                 ConsumedToken consumed{.token = VerificationToken{.identifier = rows.text(row, 0),
+                                                                   .token = rows.text(row, 2),
+                                                                   .expires = rows.time(row, 1)},
+                                        .user = std::nullopt};
+                 if (!rows.is_null(row, 3)) consumed.user = read_user(rows, row, 3);
+                 return consumed;
+               });
+  }
+
+  Result<SessionAndUser> create_user_and_session(const User& user,
+                                                 const Session& session) override {
+    auto created = run(kCreateUserAndSession, "create_user_and_session",
+                       Params()
+                           .optional_text(user.name)
+                           .text(user.email)
+                           .optional_time(user.email_verified)
+                           .optional_text(user.image)
+                           .time(session.expires)
+                           .text(session.session_token),
+                       read_user_row);
+    if (!created) return created.error();
+    if (!*created) return error("create_user_and_session", "the insert returned no row");
+    return with_session(std::move(**created), session);
+  }
+
+  Result<SessionAndUser> update_user_and_create_session(const UserUpdate& update,
+                                                        const Session& session) override {
+    constexpr std::string_view kOperation = "update_user_and_create_session";
+    const Error not_found{"not_found",
+                          "postgres: update_user_and_create_session: no user has this id"};
+    auto number = parse_id(update.id);
+    if (!number) return not_found;
+    auto updated = run(kUpdateUserAndCreateSession, kOperation,
+                       Params()
+                           .optional_text(update.name)
+                           .optional_text(update.email)
+                           .optional_time(update.email_verified)
+                           .optional_text(update.image)
+                           .integer(*number)
+                           .time(session.expires)
+                           .text(session.session_token),
+                       read_user_row);
+    if (!updated) return updated.error();
+    if (!*updated) return not_found;
+    return with_session(std::move(**updated), session);
+  }
+
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
     auto rows =
         execute(kDeleteVerificationTokens, "delete_verification_tokens", Params().text(identifier));
@@ -372,6 +452,14 @@ class PostgresStore final : public Store {
 
  private:
   static User read_user_row(const Rows& rows, int row) { return read_user(rows, row, 0); }
+
+  // `user` with the session just stored for it.
+  static SessionAndUser with_session(User user, const Session& session) {
+    return SessionAndUser{.session = Session{.session_token = session.session_token,
+                                             .user_id = user.id,
+                                             .expires = session.expires},
+                          .user = std::move(user)};
+  }
 
   static Error error(std::string_view operation, std::string_view reason) {
     std::string message = "postgres: ";

@@ -221,6 +221,67 @@ class SqliteStore final : public Store {
     });
   }
 
+  // The link consumed by kUseVerificationToken (one winner, as there), then its address's user
+  // read on the same connection.
+  Result<std::optional<ConsumedToken>> use_verification_token_and_get_user(
+      const std::string& identifier, const std::string& token_hash) override {
+    constexpr std::string_view kOperation = "use_verification_token_and_get_user";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    std::optional<ConsumedToken> consumed;
+    {
+      auto q = (*connection)->query(kUseVerificationToken, kOperation);
+      if (!q) return q.error();
+      q->bind(identifier).bind(token_hash);
+      auto used = single_row(*q, [](const Query& row) {
+        return VerificationToken{
+            .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
+      });
+      if (!used) return used.error();
+      if (!*used) return consumed;
+      consumed = ConsumedToken{.token = std::move(**used), .user = std::nullopt};
+    }
+    auto q = (*connection)->query(kGetUserByEmail, kOperation);
+    if (!q) return q.error();
+    q->bind(consumed->token.identifier);
+    auto user = single_row(*q, [](const Query& row) { return read_user(row, 0); });
+    if (!user) return user.error();
+    consumed->user = std::move(*user);
+    return consumed;
+  }
+
+  // One IMMEDIATE transaction, one commit: the user and its session, or neither.
+  Result<SessionAndUser> create_user_and_session(const User& user,
+                                                 const Session& session) override {
+    constexpr std::string_view kOperation = "create_user_and_session";
+    return with_user_and_session(kOperation, session, [&](sqlite::Connection& db) -> Result<User> {
+      auto q = db.query(kCreateUser, kOperation);
+      if (!q) return q.error();
+      q->bind(user.id).bind(user.name).bind(user.email).bind(user.email_verified).bind(user.image);
+      auto created = single_row(*q, [](const Query& row) { return read_user(row, 0); });
+      if (!created) return created.error();
+      if (!*created) return sqlite::store_error(kOperation, "the insert returned no row");
+      return std::move(**created);
+    });
+  }
+
+  Result<SessionAndUser> update_user_and_create_session(const UserUpdate& update,
+                                                        const Session& session) override {
+    constexpr std::string_view kOperation = "update_user_and_create_session";
+    return with_user_and_session(kOperation, session, [&](sqlite::Connection& db) -> Result<User> {
+      auto q = db.query(kUpdateUser, kOperation);
+      if (!q) return q.error();
+      q->bind(update.name).bind(update.email).bind(update.email_verified).bind(update.image);
+      q->bind(update.id);
+      auto updated = single_row(*q, [](const Query& row) { return read_user(row, 0); });
+      if (!updated) return updated.error();
+      if (!*updated) {
+        return Error{"not_found", "sqlite: update_user_and_create_session: no user has this id"};
+      }
+      return std::move(**updated);
+    });
+  }
+
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
     constexpr std::string_view kOperation = "delete_verification_tokens";
     auto connection = pool_.acquire();
@@ -365,6 +426,32 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // In one IMMEDIATE transaction: `write_user` (which returns the stored user), then `session`
+  // for that user. Commits only when both succeeded.
+  template <class WriteUser>
+  Result<SessionAndUser> with_user_and_session(std::string_view operation, const Session& session,
+                                               WriteUser write_user) {
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    auto transaction = sqlite::Transaction::begin(**connection, operation);
+    if (!transaction) return transaction.error();
+    auto user = write_user(**connection);
+    if (!user) return user.error();
+    SessionAndUser written{.session = Session{.session_token = session.session_token,
+                                              .user_id = user->id,
+                                              .expires = session.expires},
+                           .user = std::move(*user)};
+    {
+      auto q = (*connection)->query(kCreateSession, operation);
+      if (!q) return q.error();
+      q->bind(written.session.user_id).bind(written.session.expires);
+      auto done = q->bind(written.session.session_token).run();
+      if (!done) return done.error();
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return written;
+  }
+
   // Runs `body` on a Query for `sql`, on a connection of this caller's own.
   template <class Body>
   auto with_query(const char* sql, std::string_view operation, Body body)
