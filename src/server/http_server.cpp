@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "server/response_bytes.hpp"
+
 namespace linkgate::server {
 
 namespace asio = boost::asio;
@@ -38,17 +40,6 @@ Request to_request(const http::request<http::string_body>& in, const std::string
   }
   out.body = in.body();
   out.remote_address = remote;
-  return out;
-}
-
-http::response<http::string_body> to_beast(Response&& in, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> out{static_cast<http::status>(in.status), version};
-  for (auto& h : in.headers) out.insert(h.name, h.value);
-  out.body() = std::move(in.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  if (head) out.body().clear();  // Content-Length stays; a HEAD answer carries no body
   return out;
 }
 
@@ -138,9 +129,9 @@ struct HttpServer::Impl {
       }
       if (read_error) {
         // Oversized or malformed input: Auth.js's 400, then close (the stream is out of sync).
-        auto reply = to_beast(bad_request_response(), 11, false, false);
+        auto reply = serialize_response(bad_request_response(), 11, false, false);
         stream.expires_after(options.read_timeout);
-        co_await http::async_write(stream, reply, use_tuple);
+        co_await asio::async_write(stream, asio::buffer(reply), use_tuple);
         co_await drain_then_close(stream);
         co_return;
       }
@@ -149,9 +140,10 @@ struct HttpServer::Impl {
       const bool head = in.method() == http::verb::head;
       const unsigned version = in.version();
       Response response = co_await respond(to_request(in, remote));
-      auto reply = to_beast(std::move(response), version, keep_alive, head);
+      auto reply = serialize_response(response, version, keep_alive, head);
       stream.expires_after(options.read_timeout);
-      auto [write_error, written] = co_await http::async_write(stream, reply, use_tuple);
+      auto [write_error, written] =
+          co_await asio::async_write(stream, asio::buffer(reply), use_tuple);
       (void)written;
       if (write_error || !keep_alive) break;
     }
