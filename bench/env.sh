@@ -14,7 +14,7 @@ FAKE_POSTMARK_PORT=${FAKE_POSTMARK_PORT:-3204}
 
 # linkgate serve: production mode, the Postmark provider pointed at the local fake, defaults
 # for the thread and pool sizes (LINKGATE_IO_THREADS = one per core, LINKGATE_WORKERS 16,
-# DATABASE_POOL_SIZE 8) unless set here. Rate limits (issue 5) would cap case 4 at a few
+# LINKGATE_STORE_WORKERS two per core, DATABASE_POOL_SIZE 8) unless set here. Rate limits (issue 5) would cap case 4 at a few
 # requests per IP: they are turned off (both spellings; an unknown variable is ignored).
 # $1 = session strategy (jwt | database), $2 = DATABASE_URL.
 linkgate_env() {
@@ -33,6 +33,7 @@ linkgate_env() {
   echo LINKGATE_RATE_LIMIT_IP=0
   [ -z "${LINKGATE_IO_THREADS:-}" ] || echo LINKGATE_IO_THREADS="$LINKGATE_IO_THREADS"
   [ -z "${LINKGATE_WORKERS:-}" ] || echo LINKGATE_WORKERS="$LINKGATE_WORKERS"
+  [ -z "${LINKGATE_STORE_WORKERS:-}" ] || echo LINKGATE_STORE_WORKERS="$LINKGATE_STORE_WORKERS"
   [ -z "${DATABASE_POOL_SIZE:-}" ] || echo DATABASE_POOL_SIZE="$DATABASE_POOL_SIZE"
 }
 

@@ -20,7 +20,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 3000;                       // 0 picks a free port (listen() says which)
   int io_threads = 1;                    // event-loop threads
-  int worker_threads = 16;               // threads for store, mail and hook calls
+  int worker_threads = 16;               // threads for requests that may send mail or run hooks
+  int store_threads = 4;                 // threads for requests that only use the store
   std::size_t body_limit = 64 * 1024;    // larger bodies get 400 "Bad request."
   std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie
   std::chrono::seconds read_timeout{30};

@@ -293,4 +293,15 @@ bool Auth::is_pure(const Request& request) const {
   return a != "callback";
 }
 
+bool Auth::may_block_long(const Request& request) const {
+  const auto& s = impl_->state;
+  const auto& c = s.config.callbacks;
+  const auto& e = s.config.events;
+  const bool hooks = c.sign_in || c.redirect || c.jwt || c.session || e.create_user ||
+                     e.update_user || e.sign_in || e.sign_out || e.session;
+  if (hooks) return !is_pure(request);
+  auto route = parse_route(request.path, s.base_path);
+  return route && route->action == "signin" && request.method == "POST";
+}
+
 }  // namespace linkgate

@@ -15,6 +15,7 @@ struct Server::Impl {
     h.port = o.port;
     h.io_threads = o.io_threads;
     h.worker_threads = o.worker_threads;
+    h.store_threads = o.store_threads;
     h.body_limit = o.body_limit;
     h.header_limit = o.header_limit;
     h.read_timeout = o.read_timeout;

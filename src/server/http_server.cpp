@@ -73,7 +73,8 @@ struct HttpServer::Impl {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::io_context& io;  // the first context: acceptor, signals, sweep timer
   std::size_t next_context = 0;
-  asio::thread_pool workers;
+  asio::thread_pool workers;        // may wait on a mailer or a hook
+  asio::thread_pool store_workers;  // wait only on the store
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer sweep_timer;
@@ -85,6 +86,7 @@ struct HttpServer::Impl {
         contexts(make_contexts(options.io_threads)),
         io(*contexts.front()),
         workers(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        store_workers(static_cast<std::size_t>(std::max(1, options.store_threads))),
         acceptor(io),
         signals(io, SIGINT, SIGTERM),
         sweep_timer(io) {}
@@ -98,8 +100,11 @@ struct HttpServer::Impl {
 
   asio::awaitable<Response> respond(Request request) {
     if (request.path == "/healthz" || auth.is_pure(request)) co_return route(request);
-    // Off the loop: the store and the mailers may block.
-    co_return co_await asio::co_spawn(workers, route_on_worker(std::move(request)),
+    // Off the loop: the store and the mailers may block. A few threads suffice for the store
+    // (its calls are short and bounded by its connection pool); fewer runnable threads than
+    // connections keeps the cores from switching between them.
+    auto& pool = auth.may_block_long(request) ? workers : store_workers;
+    co_return co_await asio::co_spawn(pool, route_on_worker(std::move(request)),
                                       asio::use_awaitable);
   }
 
@@ -212,6 +217,7 @@ HttpServer::HttpServer(const Auth& auth, std::shared_ptr<Store> store, HttpServe
 
 HttpServer::~HttpServer() {
   impl_->workers.join();
+  impl_->store_workers.join();
 }
 
 Result<int> HttpServer::listen() {
@@ -248,6 +254,7 @@ void HttpServer::run() {
   impl.io.run();
   for (auto& t : threads) t.join();
   impl.workers.join();
+  impl.store_workers.join();
 }
 
 void HttpServer::stop() {

@@ -1,6 +1,9 @@
 // The HTTP/1.1 server: Boost.Beast with C++20 coroutines, `io_threads` threads each running its
-// own io_context (a connection stays on one thread), and a bounded worker pool for every request
-// that touches the store or a mailer, so the event loop never blocks on SQLite or an email API.
+// own io_context (a connection stays on one thread), and two bounded worker pools for the requests
+// that may block, so the event loop never blocks on SQLite, PostgreSQL or an email API: a small
+// one for requests that wait only on the store, and a larger one for requests that may wait on an
+// email provider or an embedder's hook (Auth::may_block_long), so a slow provider cannot hold up
+// session lookups.
 #pragma once
 
 #include <chrono>
@@ -18,7 +21,8 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 3000;  // 0 picks a free port
   int io_threads = 1;
-  int worker_threads = 16;
+  int worker_threads = 16;  // requests that may wait on an email provider or an embedder's hook
+  int store_threads = 4;    // requests that wait only on the store (sessions, link redemptions)
   std::size_t body_limit = 64 * 1024;    // larger bodies get 400 "Bad request."
   std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie
   std::chrono::seconds read_timeout{30};

@@ -50,6 +50,10 @@ int serve(const std::map<std::string, std::string>& overrides) {
                            ? settings->io_threads
                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.worker_threads = settings->worker_threads;
+  options.store_threads =
+      settings->store_threads > 0
+          ? settings->store_threads
+          : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.sweep_interval = settings->sweep_interval;
   linkgate::server::HttpServer server(*app->auth, app->store, options);
   auto port = server.listen();

@@ -150,6 +150,9 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto workers = read_integer(env, "LINKGATE_WORKERS", 16, 1, 1024);
   if (!workers) return workers.error();
   s.worker_threads = static_cast<int>(*workers);
+  auto store_workers = read_integer(env, "LINKGATE_STORE_WORKERS", 0, 0, 1024);
+  if (!store_workers) return store_workers.error();
+  s.store_threads = static_cast<int>(*store_workers);
   auto timeout = read_integer(env, "LINKGATE_PROVIDER_TIMEOUT_MS", 15000, 100, 600000);
   if (!timeout) return timeout.error();
   s.provider_timeout = std::chrono::milliseconds(*timeout);

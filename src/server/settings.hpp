@@ -42,7 +42,8 @@ struct Settings {
   std::string email_template_dir;  // LINKGATE_EMAIL_TEMPLATE_DIR (server/template_settings.hpp)
   std::string locale_dir;          // LINKGATE_LOCALE_DIR
   int io_threads = 0;              // LINKGATE_IO_THREADS; 0 = one per core
-  int worker_threads = 16;         // LINKGATE_WORKERS: store and email calls run here
+  int worker_threads = 16;         // LINKGATE_WORKERS: requests that may send mail or run hooks
+  int store_threads = 0;           // LINKGATE_STORE_WORKERS: store-only requests; 0 = 2 per core
   std::chrono::milliseconds provider_timeout{15000};  // LINKGATE_PROVIDER_TIMEOUT_MS
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL

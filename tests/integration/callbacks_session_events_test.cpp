@@ -237,5 +237,35 @@ TEST_F(HooksTest, SessionHooksMakeJwtSessionReadsImpure) {
   EXPECT_FALSE(Auth(hooked, store_).is_pure(get_session));
 }
 
+// The server's choice of worker pool: a request that may wait on an email provider or on an
+// embedder's hook never shares the store-only pool.
+TEST_F(HooksTest, OnlyMailAndHooksCountAsMayBlockLong) {
+  const auto request = [](std::string method, std::string path) {
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    return r;
+  };
+  AuthConfig plain = make_config(SessionStrategy::database);
+  Auth auth(plain, store_);
+  EXPECT_TRUE(auth.may_block_long(request("POST", "/api/auth/signin/email")));
+  EXPECT_TRUE(auth.may_block_long(request("POST", "/api/auth/signin/unknown-provider")));
+  EXPECT_FALSE(auth.may_block_long(request("GET", "/api/auth/session")));
+  EXPECT_FALSE(auth.may_block_long(request("GET", "/api/auth/callback/email")));
+  EXPECT_FALSE(auth.may_block_long(request("POST", "/api/auth/callback/email")));
+  EXPECT_FALSE(auth.may_block_long(request("POST", "/api/auth/signout")));
+  EXPECT_FALSE(auth.may_block_long(request("GET", "/api/auth/signin")));
+  EXPECT_FALSE(auth.may_block_long(request("GET", "/elsewhere")));
+
+  AuthConfig hooked = make_config(SessionStrategy::database);
+  hooked.callbacks.sign_in = [](const SignInParams&) { return SignInDecision::allow(); };
+  Auth hooked_auth(hooked, store_);
+  EXPECT_TRUE(hooked_auth.may_block_long(request("GET", "/api/auth/callback/email")));
+  EXPECT_TRUE(hooked_auth.may_block_long(request("GET", "/api/auth/session")));
+  EXPECT_TRUE(hooked_auth.may_block_long(request("POST", "/api/auth/signin/email")));
+  // Pure requests stay on the loop whatever the hooks.
+  EXPECT_FALSE(hooked_auth.may_block_long(request("GET", "/api/auth/csrf")));
+}
+
 }  // namespace
 }  // namespace linkgate::testing
