@@ -57,7 +57,7 @@ out.push(`- Machine: ${cpu[0]?.model ?? "unknown"}, ${cpu.length} CPUs, ` +
 out.push(`- linkgate: ${sh(linkgate, ["version"])} (${sh("git", ["-C", new URL("..", import.meta.url).pathname, "rev-parse", "--short", "HEAD"])}), Release build`);
 out.push(`- Auth.js: @auth/core ${pkg("@auth/core")}, @auth/express ${pkg("@auth/express")}, ` +
   `@auth/pg-adapter ${pkg("@auth/pg-adapter")}, express ${pkg("express")}, pg ${pkg("pg")}, Node ${process.version} (one process)`);
-out.push(`- PostgreSQL: ${sh("psql", [pgUrl, "-qAt", "-c", "SHOW server_version"])} (private cluster, fsync off), ` +
+out.push(`- PostgreSQL: ${sh("psql", [pgUrl, "-qAt", "-c", "SHOW server_version"])} (private cluster, fsync off, synchronous_commit ${sh("psql", [pgUrl, "-qAt", "-c", "SHOW synchronous_commit"])}), ` +
   `${sh("wrk", ["-v"]).split("\n")[0].split(" [")[0]}`);
 out.push(`- Load: wrk, ${env.BENCH_WRK_THREADS} threads, ${env.BENCH_CONNECTIONS} keep-alive connections, ` +
   `${env.BENCH_WARMUP} s warm-up then ${env.BENCH_DURATION} s measured, on loopback; every server and wrk share the same cores`);

@@ -10,6 +10,7 @@
 #   data_dir the cluster's directory (stop_cluster.sh removes it)
 #   options  the server's options (cluster_ctl.sh starts it again with them)
 # Any failure exits non-zero with a message saying why: the tests that need the cluster then fail.
+# LINKGATE_PG_EXTRA_OPTIONS, when set, is appended to the server options (a later -c wins).
 set -euo pipefail
 
 state_dir=${1:?usage: start_cluster.sh STATE_DIR}
@@ -59,7 +60,7 @@ for attempt in 1 2 3 4 5; do
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
     echo $((20000 + RANDOM % 40000)))
   options="-c listen_addresses=127.0.0.1 -p $port -k $data_dir -c max_connections=300"
-  options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${LINKGATE_PG_EXTRA_OPTIONS:-}"
   if "${run_as[@]}" "$pg_bin/pg_ctl" -D "$data_dir/data" -l "$data_dir/server.log" -w -t 30 \
     -o "$options" start >/dev/null 2>&1; then
     started=yes
