@@ -62,6 +62,15 @@ struct ConsumedToken {
   std::optional<User> user;  // what get_user_by_email(token.identifier) returns
 };
 
+// What Store::redeem_link did.
+struct LinkRedemption {
+  std::optional<VerificationToken> token;  // the consumed row; nullopt: none matched
+  // Set when the row had not expired: the user signed in (and the session, when one was asked
+  // for; else a default Session), and whether the user was created by this call.
+  std::optional<SessionAndUser> signed_in;
+  bool is_new_user = false;
+};
+
 // A message kept by the dev outbox provider.
 struct OutboxMessage {
   std::int64_t id = 0;  // assigned by the store
@@ -143,6 +152,18 @@ class Store {
   // ignored. Error{kind "not_found"} (and no session) when the user does not exist.
   virtual Result<SessionAndUser> update_user_and_create_session(const UserUpdate& update,
                                                                 const Session& session);
+  // A whole magic-link sign-in, for callers with nothing to decide between consuming the link
+  // and writing the user (no signIn callback): use_verification_token(identifier, token_hash),
+  // with its guarantees; then, only when a row was consumed and its expires >= now, the oldest
+  // user whose email is the identifier gets emailVerified = now, or, when there is none,
+  // `new_user` is created with email = identifier and emailVerified = now (its id as
+  // create_user treats it); then, when `session` is set, that session is created for the user
+  // (session.user_id ignored). Everything after the consumption is atomic: the user row and the
+  // session, or neither.
+  virtual Result<LinkRedemption> redeem_link(const std::string& identifier,
+                                             const std::string& token_hash, TimePoint now,
+                                             const User& new_user,
+                                             const std::optional<Session>& session);
 
   // Deletes every verification token and one-time code of `identifier` (a new link voids the older
   // ones, SPEC B4). Returns the number of verification tokens deleted.

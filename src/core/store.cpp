@@ -35,4 +35,45 @@ Result<SessionAndUser> Store::update_user_and_create_session(const UserUpdate& u
   return SessionAndUser{std::move(*stored), std::move(*updated)};
 }
 
+Result<LinkRedemption> Store::redeem_link(const std::string& identifier,
+                                          const std::string& token_hash, TimePoint now,
+                                          const User& new_user,
+                                          const std::optional<Session>& session) {
+  auto consumed = use_verification_token_and_get_user(identifier, token_hash);
+  if (!consumed) return consumed.error();
+  LinkRedemption out;
+  if (!consumed->has_value()) return out;
+  out.token = std::move((*consumed)->token);
+  if (out.token->expires < now) return out;
+  std::optional<User>& stored = (*consumed)->user;
+  out.is_new_user = !stored.has_value();
+  Result<SessionAndUser> written = Error{"store", "unreachable"};
+  if (out.is_new_user) {
+    User fresh = new_user;
+    fresh.email = out.token->identifier;
+    fresh.email_verified = now;
+    if (session) {
+      written = create_user_and_session(fresh, *session);
+    } else if (auto created = create_user(fresh)) {
+      written = SessionAndUser{Session{}, std::move(*created)};
+    } else {
+      written = created.error();
+    }
+  } else {
+    UserUpdate update;
+    update.id = stored->id;
+    update.email_verified = now;
+    if (session) {
+      written = update_user_and_create_session(update, *session);
+    } else if (auto updated = update_user(update)) {
+      written = SessionAndUser{Session{}, std::move(*updated)};
+    } else {
+      written = updated.error();
+    }
+  }
+  if (!written) return written.error();
+  out.signed_in = std::move(*written);
+  return out;
+}
+
 }  // namespace linkgate

@@ -11,17 +11,28 @@ namespace linkgate::core::actions {
 
 namespace {
 
-// Finds and deletes the token row under any of the secrets (SPEC C7: tokens made with any listed
-// secret are accepted), with the user of its address in the same store call.
+// Finds and deletes the token row under any of the secrets from the `first`th on (SPEC C7: tokens
+// made with any listed secret are accepted), with the user of its address in the same store call.
 Result<std::optional<ConsumedToken>> consume_token(const Context& ctx,
                                                    const std::string& identifier,
-                                                   const std::string& token) {
-  for (const auto& secret : ctx.state.config.secrets) {
+                                                   const std::string& token, std::size_t first) {
+  const auto& secrets = ctx.state.config.secrets;
+  for (std::size_t i = first; i < secrets.size(); ++i) {
     auto used = ctx.state.store->use_verification_token_and_get_user(
-        identifier, crypto::sha256_hex(token + secret));
+        identifier, crypto::sha256_hex(token + secrets[i]));
     if (!used || used->has_value()) return used;
   }
   return std::optional<ConsumedToken>();
+}
+
+// The code sent beside a consumed link dies with it. Should this fail, the code still cannot be
+// redeemed: redeeming also consumes the link, which is gone.
+void drop_one_time_code(const Context& ctx, const std::string& link_token_hash) {
+  if (!ctx.state.config.redemption.one_time_code) return;
+  if (auto dropped = ctx.state.store->delete_one_time_codes_of_link(link_token_hash); !dropped) {
+    ctx.state.log(LogLevel::warn, "callback: could not delete the link's one-time code: " +
+                                      dropped.error().message);
+  }
 }
 
 // Auth.js's Verification redirect plus the address the link was for, so the error page can
@@ -93,21 +104,30 @@ Response callback(Context& ctx) {
   }
 
   // Consumed even when expired, like Auth.js, so a leaked expired link cannot be retried.
-  auto invite = consume_token(ctx, email, token);
+  // With nothing to decide in between, consuming and signing in take one store call; a link
+  // made with an older secret (SPEC C7) is then looked for step by step.
+  std::size_t first_secret = 0;
+  if (signs_in_without_decision(ctx) && !ctx.state.config.secrets.empty()) {
+    auto redeemed = redeem_link_and_sign_in(
+        ctx, *provider, email, crypto::sha256_hex(token + ctx.state.config.secrets.front()));
+    if (!redeemed) {
+      ctx.state.log(LogLevel::error, "callback: store failed: " + redeemed.error().message);
+      return ctx.error_redirect(ErrorKind::error, "Configuration");
+    }
+    if (redeemed->found) {
+      drop_one_time_code(ctx, redeemed->token_hash);
+      if (!redeemed->signed_in) return verification_error(ctx, email);
+      return std::move(*redeemed->signed_in);
+    }
+    first_secret = 1;
+  }
+  auto invite = consume_token(ctx, email, token, first_secret);
   if (!invite) {
     ctx.state.log(LogLevel::error, "callback: store failed: " + invite.error().message);
     return ctx.error_redirect(ErrorKind::error, "Configuration");
   }
   if (!invite->has_value()) return verification_error(ctx, email);
-  // The code sent beside the link dies with it. Should this fail, the code still cannot be
-  // redeemed: redeeming also consumes the link, which is gone.
-  if (ctx.state.config.redemption.one_time_code) {
-    if (auto dropped = ctx.state.store->delete_one_time_codes_of_link((*invite)->token.token);
-        !dropped) {
-      ctx.state.log(LogLevel::warn, "callback: could not delete the link's one-time code: " +
-                                        dropped.error().message);
-    }
-  }
+  drop_one_time_code(ctx, (*invite)->token.token);
   if ((*invite)->token.expires < ctx.now()) return verification_error(ctx, email);
   return complete_sign_in(ctx, *provider, (*invite)->token.identifier, std::move((*invite)->user));
 }

@@ -19,6 +19,25 @@ namespace linkgate::core::actions {
 Response complete_sign_in(Context& ctx, const EmailProvider& provider,
                           const std::string& identifier, std::optional<User> stored);
 
+// True when nothing has to be decided between consuming a link and writing its user (no signIn
+// callback), so the callback may do both in one store call (redeem_link_and_sign_in).
+bool signs_in_without_decision(const Context& ctx);
+
+// What redeem_link_and_sign_in did.
+struct RedeemedLink {
+  bool found = false;      // a row matched, and is now consumed
+  std::string token_hash;  // that row's token (its one-time code dies with it)
+  // The sign-in's answer, as complete_sign_in gives it; nullopt when the row had expired.
+  std::optional<Response> signed_in;
+};
+
+// Consumes the link (identifier, token_hash) and, unexpired, signs its address in exactly as
+// consuming it and then calling complete_sign_in would, with one store call
+// (Store::redeem_link). REQUIRES: signs_in_without_decision(ctx).
+Result<RedeemedLink> redeem_link_and_sign_in(Context& ctx, const EmailProvider& provider,
+                                             const std::string& identifier,
+                                             const std::string& token_hash);
+
 // POST /callback/:provider with a `code` field: redeems a one-time code (SPEC B3). REQUIRES: the
 // CSRF pair was verified. Counts one attempt against the client's IP limit and one against the
 // code; the right code, unexpired, with its link still unused, consumes both and signs in.

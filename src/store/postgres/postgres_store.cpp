@@ -95,6 +95,28 @@ constexpr Statement kUpdateUserAndCreateSession{
     R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
     "SELECT id, $6::timestamptz, $7 FROM u) "
     "SELECT " LINKGATE_USER_COLUMNS " FROM u"};
+// A whole magic-link sign-in (Store::redeem_link) in one statement, so one transaction: every
+// part sees the same snapshot, so `found` and `updated` agree, and `created` runs only when no
+// user has the address. Nothing but the consumption happens for an expired row. The session is
+// skipped when its token ($7) is NULL. The outer row: the consumed token, then whether the user
+// is new and the user (both NULL when the row had expired).
+constexpr Statement kRedeemLink{
+    "lg_redeem_link",
+    "WITH t AS (DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
+    "RETURNING identifier, expires, token), "
+    "live AS (SELECT identifier FROM t WHERE expires >= $3::timestamptz), "
+    "found AS (SELECT id FROM users WHERE email = $1 AND EXISTS (SELECT 1 FROM live) "
+    "ORDER BY id LIMIT 1), "
+    R"(updated AS (UPDATE users SET "emailVerified" = $3::timestamptz )"
+    "WHERE id = (SELECT id FROM found) RETURNING *), "
+    R"(created AS (INSERT INTO users (name, email, "emailVerified", image) )"
+    "SELECT $4, identifier, $3::timestamptz, $5 FROM live "
+    "WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING *), "
+    "u AS (SELECT *, false AS is_new FROM updated UNION ALL SELECT *, true FROM created), "
+    R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
+    "SELECT id, $6::timestamptz, $7::text FROM u WHERE $7::text IS NOT NULL) "
+    "SELECT t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.is_new, u.id::text, u.name, "
+    "u.email, " LINKGATE_MS("u.\"emailVerified\"") ", u.image FROM t LEFT JOIN u ON true"};
 
 // An identifier's links and codes, in one statement (one transaction).
 constexpr Statement kDeleteVerificationTokens{
@@ -338,6 +360,38 @@ class PostgresStore final : public Store {
     if (!updated) return updated.error();
     if (!*updated) return not_found;
     return with_session(std::move(**updated), session);
+  }
+
+  Result<LinkRedemption> redeem_link(const std::string& identifier, const std::string& token_hash,
+                                     TimePoint now, const User& new_user,
+                                     const std::optional<Session>& session) override {
+    Params params;
+    params.text(identifier)
+        .text(token_hash)
+        .time(now)
+        .optional_text(new_user.name)
+        .optional_text(new_user.image);
+    if (session) {
+      params.time(session->expires).text(session->session_token);
+    } else {
+      params.null().null();
+    }
+    auto row = run(kRedeemLink, "redeem_link", params, [](const Rows& rows, int r) {
+      LinkRedemption out;
+      out.token = VerificationToken{
+          .identifier = rows.text(r, 0), .token = rows.text(r, 2), .expires = rows.time(r, 1)};
+      if (!rows.is_null(r, 3)) {
+        out.is_new_user = rows.text(r, 3) == "t";
+        out.signed_in = SessionAndUser{Session{}, read_user(rows, r, 4)};
+      }
+      return out;
+    });
+    if (!row) return row.error();
+    if (!*row) return LinkRedemption{};
+    LinkRedemption out = std::move(**row);
+    if (out.signed_in && session)
+      out.signed_in = with_session(std::move(out.signed_in->user), *session);
+    return out;
   }
 
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
