@@ -12,6 +12,9 @@
 
 namespace linkgate {
 
+// ASCII case-insensitive equality, the way HTTP compares header names.
+bool header_name_equals(std::string_view a, std::string_view b);
+
 struct Header {
   std::string name;  // as received; lookups are case-insensitive
   std::string value;

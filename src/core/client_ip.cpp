@@ -17,17 +17,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // True when the first `bits` bits of a and b agree.
 bool same_prefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b,
                  int bits) {
@@ -132,7 +121,7 @@ std::string client_ip(const TrustedProxies& proxies, const Request& request) {
   // Every X-Forwarded-For hop in order: headers in the order received, each a comma list.
   std::vector<std::string_view> hops;
   for (const Header& h : request.headers) {
-    if (!iequals(h.name, "x-forwarded-for")) continue;
+    if (!header_name_equals(h.name, "x-forwarded-for")) continue;
     std::string_view rest = h.value;
     while (true) {
       auto comma = rest.find(',');

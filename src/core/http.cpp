@@ -1,22 +1,24 @@
 #include "linkgate/http.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace linkgate {
 
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+// ASCII only, whatever the process locale (std::tolower would follow it).
+bool header_name_equals(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
 }
+
+namespace {
 
 std::optional<std::string_view> find_header(const std::vector<Header>& headers,
                                             std::string_view name) {
   for (const auto& h : headers) {
-    if (iequals(h.name, name)) return std::string_view(h.value);
+    if (header_name_equals(h.name, name)) return std::string_view(h.value);
   }
   return std::nullopt;
 }
@@ -31,7 +33,7 @@ std::optional<std::string_view> Response::header(std::string_view name) const {
 }
 
 void Response::set_header(std::string name, std::string value) {
-  std::erase_if(headers, [&](const Header& h) { return iequals(h.name, name); });
+  std::erase_if(headers, [&](const Header& h) { return header_name_equals(h.name, name); });
   headers.push_back({std::move(name), std::move(value)});
 }
 

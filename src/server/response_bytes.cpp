@@ -46,17 +46,9 @@ bool valid_value(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
-}
-
 bool is_framing(std::string_view name) {
-  return iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-         iequals(name, "connection");
+  return header_name_equals(name, "content-length") ||
+         header_name_equals(name, "transfer-encoding") || header_name_equals(name, "connection");
 }
 
 bool has_no_body(int status) {
