@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/beast/http/status.hpp>
+#include <charconv>
 #include <ostream>  // boost/beast/http/status.hpp streams a status without including it
 #include <string_view>
 
@@ -57,12 +58,8 @@ bool has_no_body(int status) {
 
 void append_number(std::string& out, std::size_t n) {
   std::array<char, 20> digits{};
-  std::size_t i = digits.size();
-  do {
-    digits[--i] = static_cast<char>('0' + n % 10);
-    n /= 10;
-  } while (n != 0);
-  out.append(digits.data() + i, digits.size() - i);
+  auto end = std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr;
+  out.append(digits.data(), end);
 }
 
 Response internal_error() {

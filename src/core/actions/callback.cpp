@@ -108,14 +108,14 @@ Response callback(Context& ctx) {
   // made with an older secret (SPEC C7) is then looked for step by step.
   std::size_t first_secret = 0;
   if (signs_in_without_decision(ctx) && !ctx.state.config.secrets.empty()) {
-    auto redeemed = redeem_link_and_sign_in(
-        ctx, *provider, email, crypto::sha256_hex(token + ctx.state.config.secrets.front()));
+    const std::string hash = crypto::sha256_hex(token + ctx.state.config.secrets.front());
+    auto redeemed = redeem_link_and_sign_in(ctx, *provider, email, hash);
     if (!redeemed) {
       ctx.state.log(LogLevel::error, "callback: store failed: " + redeemed.error().message);
       return ctx.error_redirect(ErrorKind::error, "Configuration");
     }
     if (redeemed->found) {
-      drop_one_time_code(ctx, redeemed->token_hash);
+      drop_one_time_code(ctx, hash);
       if (!redeemed->signed_in) return verification_error(ctx, email);
       return std::move(*redeemed->signed_in);
     }

@@ -126,7 +126,6 @@ Result<RedeemedLink> redeem_link_and_sign_in(Context& ctx, const EmailProvider& 
   RedeemedLink out;
   if (!redeemed->token) return out;
   out.found = true;
-  out.token_hash = redeemed->token->token;
   if (redeemed->signed_in) {
     SessionAndUser& written = *redeemed->signed_in;
     if (!redeemed->is_new_user) end_other_users_session(ctx, written.user.id);

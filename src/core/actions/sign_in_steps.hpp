@@ -25,8 +25,7 @@ bool signs_in_without_decision(const Context& ctx);
 
 // What redeem_link_and_sign_in did.
 struct RedeemedLink {
-  bool found = false;      // a row matched, and is now consumed
-  std::string token_hash;  // that row's token (its one-time code dies with it)
+  bool found = false;  // a row matched, and is now consumed
   // The sign-in's answer, as complete_sign_in gives it; nullopt when the row had expired.
   std::optional<Response> signed_in;
 };
