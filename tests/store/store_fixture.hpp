@@ -15,10 +15,15 @@
 #include "linkgate/store.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/forwarding_store.hpp"
 #include "support/postgres_test_db.hpp"
 #include "support/test_env.hpp"
 
 namespace linkgate::store::testing {
+
+// A Store that implements only the single-row methods (as one written before the sign-in steps
+// existed): the defaults of store.hpp compose them.
+using SingleRowStore = linkgate::testing::ForwardingStore;
 
 enum class Backend { sqlite, postgres };
 
@@ -125,64 +130,5 @@ template <class T>
 std::string describe(const Result<T>& result) {
   return result.ok() ? "ok" : result.error().kind + ": " + result.error().message;
 }
-
-// A Store that implements only the single-row methods (as one written before the sign-in steps
-// existed): the defaults of store.hpp compose them.
-class SingleRowStore final : public Store {
- public:
-  explicit SingleRowStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
-  Result<User> create_user(const User& u) override { return inner_->create_user(u); }
-  Result<std::optional<User>> get_user(const std::string& id) override {
-    return inner_->get_user(id);
-  }
-  Result<std::optional<User>> get_user_by_email(const std::string& e) override {
-    return inner_->get_user_by_email(e);
-  }
-  Result<User> update_user(const UserUpdate& u) override { return inner_->update_user(u); }
-  Result<Session> create_session(const Session& s) override { return inner_->create_session(s); }
-  Result<std::optional<SessionAndUser>> get_session_and_user(const std::string& t) override {
-    return inner_->get_session_and_user(t);
-  }
-  Result<void> update_session_expiry(const std::string& t, TimePoint e) override {
-    return inner_->update_session_expiry(t, e);
-  }
-  Result<std::optional<Session>> delete_session(const std::string& t) override {
-    return inner_->delete_session(t);
-  }
-  Result<void> create_verification_token(const VerificationToken& t) override {
-    return inner_->create_verification_token(t);
-  }
-  Result<std::optional<VerificationToken>> use_verification_token(const std::string& i,
-                                                                  const std::string& h) override {
-    return inner_->use_verification_token(i, h);
-  }
-  Result<std::int64_t> delete_verification_tokens(const std::string& i) override {
-    return inner_->delete_verification_tokens(i);
-  }
-  Result<void> create_one_time_code(const OneTimeCode& c) override {
-    return inner_->create_one_time_code(c);
-  }
-  Result<std::optional<OneTimeCode>> use_one_time_code(const std::string& i, const std::string& h,
-                                                       int max) override {
-    return inner_->use_one_time_code(i, h, max);
-  }
-  Result<void> delete_one_time_codes_of_link(const std::string& h) override {
-    return inner_->delete_one_time_codes_of_link(h);
-  }
-  Result<RateWindow> count_hit(const std::string& key, TimePoint now,
-                               std::chrono::milliseconds window) override {
-    return inner_->count_hit(key, now, window);
-  }
-  Result<SweepCounts> delete_expired(TimePoint now) override { return inner_->delete_expired(now); }
-  Result<std::int64_t> add_outbox_message(const OutboxMessage& m) override {
-    return inner_->add_outbox_message(m);
-  }
-  Result<std::vector<OutboxMessage>> list_outbox_messages(int limit) override {
-    return inner_->list_outbox_messages(limit);
-  }
-
- private:
-  std::shared_ptr<Store> inner_;
-};
 
 }  // namespace linkgate::store::testing
