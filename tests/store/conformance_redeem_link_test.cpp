@@ -20,11 +20,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-VerificationToken link(std::string identifier, std::string hash, TimePoint expires) {
-  return VerificationToken{
-      .identifier = std::move(identifier), .token = std::move(hash), .expires = expires};
-}
-
 Session session_named(std::string token, TimePoint expires) {
   return Session{.session_token = std::move(token), .user_id = "ignored", .expires = expires};
 }
@@ -33,7 +28,7 @@ Session session_named(std::string token, TimePoint expires) {
 // emailVerified = now, its session stored for it.
 void check_new_address(Store& store) {
   const auto now = now_seconds();
-  ASSERT_TRUE(store.create_verification_token(link("new@example.com", "h", now + 1h)).ok());
+  ASSERT_TRUE(store.create_verification_token(token_of("new@example.com", "h", now + 1h)).ok());
   User candidate = user_with_email("candidate@elsewhere.example");
   auto redeemed =
       store.redeem_link("new@example.com", "h", now, candidate, session_named("s-new", now + 30h));
@@ -86,7 +81,7 @@ void check_known_address(Store& store) {
   auto newer = store.create_user(user_with_email("known@example.com"));
   ASSERT_TRUE(newer.ok()) << describe(newer);
   ASSERT_TRUE(store.create_user(user_with_email("KNOWN@example.com")).ok());
-  ASSERT_TRUE(store.create_verification_token(link("known@example.com", "k", now)).ok());
+  ASSERT_TRUE(store.create_verification_token(token_of("known@example.com", "k", now)).ok());
 
   auto redeemed = store.redeem_link("known@example.com", "k", now, user_with_email("x@y.example"),
                                     session_named("s-known", now + 1h));
@@ -113,7 +108,7 @@ void check_known_address(Store& store) {
 // nobody in: no user, no session, no emailVerified change.
 void check_expired(Store& store) {
   const auto now = now_seconds();
-  ASSERT_TRUE(store.create_verification_token(link("late@example.com", "e", now - 1s)).ok());
+  ASSERT_TRUE(store.create_verification_token(token_of("late@example.com", "e", now - 1s)).ok());
   auto redeemed = store.redeem_link("late@example.com", "e", now, user_with_email("late@x.example"),
                                     session_named("s-late", now + 1h));
   ASSERT_TRUE(redeemed.ok()) << describe(redeemed);
@@ -134,7 +129,7 @@ void check_expired(Store& store) {
 // Identifier AND hash must both match, exactly; a miss consumes and writes nothing.
 void check_mismatch(Store& store) {
   const auto now = now_seconds();
-  ASSERT_TRUE(store.create_verification_token(link("m@example.com", "right", now + 1h)).ok());
+  ASSERT_TRUE(store.create_verification_token(token_of("m@example.com", "right", now + 1h)).ok());
   for (auto [identifier, hash] :
        {std::pair{"m@example.com", "wrong"}, std::pair{"M@example.com", "right"},
         std::pair{"other@example.com", "right"}}) {
@@ -155,7 +150,7 @@ void check_mismatch(Store& store) {
 // The JWT strategy asks for no session: the user is written, no session row.
 void check_without_session(Store& store) {
   const auto now = now_seconds();
-  ASSERT_TRUE(store.create_verification_token(link("jwt@example.com", "j", now + 1h)).ok());
+  ASSERT_TRUE(store.create_verification_token(token_of("jwt@example.com", "j", now + 1h)).ok());
   auto redeemed =
       store.redeem_link("jwt@example.com", "j", now, user_with_email("c@x.example"), std::nullopt);
   ASSERT_TRUE(redeemed.ok()) << describe(redeemed);
@@ -204,7 +199,7 @@ TEST_P(StoreTest, RedeemLinkWritesUserAndSessionAtomically) {
   ASSERT_TRUE(
       store_->create_session({.session_token = "taken", .user_id = other->id, .expires = now + 1h})
           .ok());
-  ASSERT_TRUE(store_->create_verification_token(link("lost@example.com", "a", now + 1h)).ok());
+  ASSERT_TRUE(store_->create_verification_token(token_of("lost@example.com", "a", now + 1h)).ok());
   auto lost = store_->redeem_link("lost@example.com", "a", now, user_with_email("l@x.example"),
                                   session_named("taken", now + 1h));
   EXPECT_FALSE(lost.ok());
@@ -216,7 +211,7 @@ TEST_P(StoreTest, RedeemLinkWritesUserAndSessionAtomically) {
   known.email_verified = now - 24h;
   auto created = store_->create_user(known);
   ASSERT_TRUE(created.ok()) << describe(created);
-  ASSERT_TRUE(store_->create_verification_token(link("kept@example.com", "b", now + 1h)).ok());
+  ASSERT_TRUE(store_->create_verification_token(token_of("kept@example.com", "b", now + 1h)).ok());
   auto failed = store_->redeem_link("kept@example.com", "b", now, user_with_email("k@x.example"),
                                     session_named("taken", now + 1h));
   EXPECT_FALSE(failed.ok());
@@ -231,7 +226,7 @@ TEST_P(StoreTest, RedeemLinkWritesUserAndSessionAtomically) {
 TEST_P(StoreTest, ConcurrentRedeemLinkSignsInExactlyOnce) {
   constexpr int kThreads = 32;
   const auto now = now_seconds();
-  ASSERT_TRUE(store_->create_verification_token(link("race@example.com", "r", now + 1h)).ok());
+  ASSERT_TRUE(store_->create_verification_token(token_of("race@example.com", "r", now + 1h)).ok());
   std::latch start(kThreads);
   std::atomic<int> signed_in = 0;
   std::atomic<int> errors = 0;

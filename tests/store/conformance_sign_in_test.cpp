@@ -19,11 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-VerificationToken token_of(std::string identifier, std::string hash, TimePoint expires) {
-  return VerificationToken{
-      .identifier = std::move(identifier), .token = std::move(hash), .expires = expires};
-}
-
 // §1 callback step 5: the row is consumed (once), with no user for a new address.
 TEST_P(StoreTest, UseVerificationTokenAndGetUserConsumesOnceWithoutUser) {
   const auto expires = now_seconds() + 1h;

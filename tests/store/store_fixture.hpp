@@ -119,6 +119,11 @@ inline User user_with_email(std::string email, std::string id = "") {
 }
 
 // An update of the user `id` that sets nothing yet.
+inline VerificationToken token_of(std::string identifier, std::string hash, TimePoint expires) {
+  return VerificationToken{
+      .identifier = std::move(identifier), .token = std::move(hash), .expires = expires};
+}
+
 inline UserUpdate update_of(std::string id) {
   UserUpdate update;
   update.id = std::move(id);
