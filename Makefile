@@ -11,7 +11,8 @@ JOBS ?= $(shell nproc)
 PORT ?= 3000
 
 DEB_PACKAGES := g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev \
-  libboost-url1.81-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev libicu-dev \
+  libboost-url1.81-dev libboost-context1.81-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev \
+  libpq-dev libicu-dev \
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
 # The PostgreSQL server that the tests run as a private cluster (tests/pg/start_cluster.sh).

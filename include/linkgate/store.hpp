@@ -194,6 +194,11 @@ class Store {
   virtual Result<std::int64_t> add_outbox_message(const OutboxMessage& message) = 0;
   // Newest first, at most `limit` messages.
   virtual Result<std::vector<OutboxMessage>> list_outbox_messages(int limit) = 0;
+
+  // True when every wait of this store's calls can suspend a fiber instead of its thread, so that a
+  // server may run them on its event-loop threads (the PostgreSQL store). False, the default, means
+  // a call may block its thread, and a server runs it on a worker thread.
+  virtual bool waits_on_fibers() const { return false; }
 };
 
 }  // namespace linkgate

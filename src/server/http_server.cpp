@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/loop_fiber.hpp"
 #include "server/response_bytes.hpp"
 
 namespace linkgate::server {
@@ -78,6 +79,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer sweep_timer;
+  const bool store_on_loop;  // store-only requests run on fibers of the loop
 
   Impl(const Auth& a, std::shared_ptr<Store> s, HttpServerOptions o)
       : auth(a),
@@ -89,7 +91,8 @@ struct HttpServer::Impl {
         store_workers(static_cast<std::size_t>(std::max(1, options.store_threads))),
         acceptor(io),
         signals(io, SIGINT, SIGTERM),
-        sweep_timer(io) {}
+        sweep_timer(io),
+        store_on_loop(options.store_fibers && store->waits_on_fibers()) {}
 
   Response route(const Request& request) {
     if (request.path == "/healthz") {
@@ -100,12 +103,16 @@ struct HttpServer::Impl {
 
   asio::awaitable<Response> respond(Request request) {
     if (request.path == "/healthz" || auth.is_pure(request)) co_return route(request);
+    const bool long_wait = auth.may_block_long(request);
+    // On the loop, suspended while the store waits: no hand-off to another thread and back.
+    if (!long_wait && store_on_loop) {
+      co_return co_await run_on_loop_fiber([this, &request] { return route(request); });
+    }
     // Off the loop: the store and the mailers may block. A few threads suffice for the store
     // (its calls are short and bounded by its connection pool); fewer runnable threads than
     // connections keeps the cores from switching between them.
-    auto& pool = auth.may_block_long(request) ? workers : store_workers;
-    co_return co_await asio::co_spawn(pool, route_on_worker(std::move(request)),
-                                      asio::use_awaitable);
+    co_return co_await asio::co_spawn(long_wait ? workers : store_workers,
+                                      route_on_worker(std::move(request)), asio::use_awaitable);
   }
 
   // A named coroutine rather than a capturing lambda: g++ 12 mishandles lambda captures that

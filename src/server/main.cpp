@@ -54,6 +54,7 @@ int serve(const std::map<std::string, std::string>& overrides) {
       settings->store_threads > 0
           ? settings->store_threads
           : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.store_fibers = settings->store_fibers;
   options.sweep_interval = settings->sweep_interval;
   linkgate::server::HttpServer server(*app->auth, app->store, options);
   auto port = server.listen();

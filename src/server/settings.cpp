@@ -153,6 +153,9 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto store_workers = read_integer(env, "LINKGATE_STORE_WORKERS", 0, 0, 1024);
   if (!store_workers) return store_workers.error();
   s.store_threads = static_cast<int>(*store_workers);
+  auto store_fibers = read_flag(env, "LINKGATE_STORE_FIBERS", true);
+  if (!store_fibers) return store_fibers.error();
+  s.store_fibers = *store_fibers;
   auto timeout = read_integer(env, "LINKGATE_PROVIDER_TIMEOUT_MS", 15000, 100, 600000);
   if (!timeout) return timeout.error();
   s.provider_timeout = std::chrono::milliseconds(*timeout);

@@ -44,6 +44,7 @@ struct Settings {
   int io_threads = 0;              // LINKGATE_IO_THREADS; 0 = one per core
   int worker_threads = 16;         // LINKGATE_WORKERS: requests that may send mail or run hooks
   int store_threads = 0;           // LINKGATE_STORE_WORKERS: store-only requests; 0 = 2 per core
+  bool store_fibers = true;        // LINKGATE_STORE_FIBERS: store-only requests on loop fibers
   std::chrono::milliseconds provider_timeout{15000};  // LINKGATE_PROVIDER_TIMEOUT_MS
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL

@@ -118,12 +118,13 @@ inline User user_with_email(std::string email, std::string id = "") {
   return user;
 }
 
-// An update of the user `id` that sets nothing yet.
+// A verification token of `identifier` whose stored hash is `hash`.
 inline VerificationToken token_of(std::string identifier, std::string hash, TimePoint expires) {
   return VerificationToken{
       .identifier = std::move(identifier), .token = std::move(hash), .expires = expires};
 }
 
+// An update of the user `id` that sets nothing yet.
 inline UserUpdate update_of(std::string id) {
   UserUpdate update;
   update.id = std::move(id);

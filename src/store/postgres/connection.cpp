@@ -8,6 +8,8 @@
 #include <cstring>
 #include <utility>
 
+#include "store/waiter.hpp"
+
 namespace linkgate::store::postgres {
 
 namespace {
@@ -115,6 +117,14 @@ Params& Params::time(TimePoint value) {
 
 Rows::Rows(Rows&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
 
+Rows& Rows::operator=(Rows&& other) noexcept {
+  if (this != &other) {
+    if (result_ != nullptr) PQclear(result_);
+    result_ = std::exchange(other.result_, nullptr);
+  }
+  return *this;
+}
+
 Rows::~Rows() {
   if (result_ != nullptr) PQclear(result_);
 }
@@ -163,15 +173,29 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
   // Defaults first: the URL (expanded from dbname) overrides them when it sets the same keyword.
   const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), "linkgate", settings.url.c_str(), nullptr};
-  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  // Started here and driven by PQconnectPoll, so that the waits go through store::wait_socket
+  // (a fiber's wait suspends only the fiber). The connect timeout bounds the whole attempt.
+  PGconn* conn = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return make_error("unavailable", "connect", "out of memory");
-  if (PQstatus(conn) != CONNECTION_OK) {
+  const auto fail = [&](std::string reason) {
     Error error = make_error("unavailable", "connect",
                              "cannot connect to " + settings.description + ": " +
-                                 clean_message(PQerrorMessage(conn), settings.password));
+                                 clean_message(std::move(reason), settings.password));
     PQfinish(conn);
     return error;
+  };
+  const Deadline deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
+  PostgresPollingStatusType progress =
+      PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+  while (progress != PGRES_POLLING_OK) {
+    if (progress == PGRES_POLLING_FAILED) return fail(PQerrorMessage(conn));
+    const auto readiness =
+        progress == PGRES_POLLING_READING ? Readiness::readable : Readiness::writable;
+    if (!wait_socket(PQsocket(conn), readiness, deadline)) return fail("timeout expired");
+    progress = PQconnectPoll(conn);
   }
+  // Results are then awaited the same way: sends never block (see await_result).
+  if (PQsetnonblocking(conn, 1) != 0) return fail(PQerrorMessage(conn));
   // Notices (and the FATAL a server sends an idle connection when it shuts down) would go to
   // stderr by default; the errors that matter come back as Error values instead.
   PQsetNoticeProcessor(
@@ -224,10 +248,10 @@ Result<Rows> Connection::execute(const Statement& statement, const Params& param
     if (auto dropped = run_script(drop, operation); !dropped) return dropped.error();
   }
   if (known == prepared_.end()) {
-    Rows prepared(PQprepare(conn_, statement.name, statement.sql, 0, nullptr));
-    if (PQresultStatus(prepared.result_) != PGRES_COMMAND_OK) {
-      return error_from(operation, prepared.result_);
+    if (PQsendPrepare(conn_, statement.name, statement.sql, 0, nullptr) == 0) {
+      return error_from(operation, nullptr);
     }
+    if (auto prepared = await_result(operation); !prepared) return prepared.error();
     prepared_.emplace(statement.name, Plan{.replan_at = now + interval, .interval = interval});
   }
   const int count = static_cast<int>(params.values_.size());
@@ -237,22 +261,46 @@ Result<Rows> Connection::execute(const Statement& statement, const Params& param
     values[i] = params.nulls_[i] ? nullptr : params.values_[i].data();
     lengths[i] = static_cast<int>(params.values_[i].size());
   }
-  Rows rows(PQexecPrepared(conn_, statement.name, count, values.data(), lengths.data(),
-                           params.formats_.data(), /*resultFormat=*/0));
-  const auto status = PQresultStatus(rows.result_);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    return error_from(operation, rows.result_);
+  if (PQsendQueryPrepared(conn_, statement.name, count, values.data(), lengths.data(),
+                          params.formats_.data(), /*resultFormat=*/0) == 0) {
+    return error_from(operation, nullptr);
   }
-  return rows;
+  return await_result(operation);
 }
 
 Result<Rows> Connection::run_script(const std::string& sql, std::string_view operation) {
-  Rows rows(PQexec(conn_, sql.c_str()));
-  const auto status = PQresultStatus(rows.result_);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    return error_from(operation, rows.result_);
+  if (PQsendQuery(conn_, sql.c_str()) == 0) return error_from(operation, nullptr);
+  return await_result(operation);
+}
+
+Result<Rows> Connection::await_result(std::string_view operation) {
+  const int socket = PQsocket(conn_);
+  // Sends what libpq still holds. Reading what has arrived first keeps a server that is itself
+  // waiting to send (a notice) from waiting on us.
+  for (int left = PQflush(conn_); left != 0; left = PQflush(conn_)) {
+    if (left < 0 || PQconsumeInput(conn_) == 0) return error_from(operation, nullptr);
+    wait_socket(socket, Readiness::writable, kNoDeadline);
   }
-  return rows;
+  // Every result of the command, until libpq's null: the first error wins (a script stops at
+  // it), otherwise the last result is the command's.
+  Rows kept(nullptr);
+  bool failed = false;
+  for (;;) {
+    while (PQisBusy(conn_) != 0) {
+      wait_socket(socket, Readiness::readable, kNoDeadline);
+      if (PQconsumeInput(conn_) == 0) return error_from(operation, nullptr);
+    }
+    PGresult* next = PQgetResult(conn_);
+    if (next == nullptr) break;
+    Rows result(next);
+    const auto status = PQresultStatus(next);
+    const bool ok = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+    if (failed) continue;
+    failed = !ok;
+    kept = std::move(result);
+  }
+  if (failed || kept.result_ == nullptr) return error_from(operation, kept.result_);
+  return kept;
 }
 
 bool Connection::healthy() {

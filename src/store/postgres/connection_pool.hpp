@@ -4,17 +4,21 @@
 // acquire timeout) for one to come back. Connections are opened on demand, so a database that is
 // down costs nothing until it is needed, and one that comes back is used again without a restart:
 // a connection the server has closed is noticed when it is taken from the pool (or when a query
-// on it fails) and replaced by a new one.
+// on it fails) and replaced by a new one. A caller with a store::Waiter installed (a fiber) waits
+// through it, so that a busy pool suspends only that fiber and never the thread its connections'
+// holders may be waiting to run on.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "linkgate/result.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/waiter.hpp"
 
 namespace linkgate::store::postgres {
 
@@ -51,12 +55,15 @@ class ConnectionPool {
 
  private:
   void release(std::unique_ptr<Connection> connection);
+  // Wakes one waiter of each kind, after unlocking.
+  void wake_one(std::unique_lock<std::mutex> lock);
 
   const ConnectSettings settings_;
   const int size_;
   const std::chrono::milliseconds acquire_timeout_;
   std::mutex mutex_;
-  std::condition_variable released_;
+  std::condition_variable released_;            // waiters without a store::Waiter
+  std::deque<std::shared_ptr<Signal>> fibers_;  // waiters with one, first come first served
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;  // idle + leased
 };

@@ -224,6 +224,10 @@ class PostgresStore final : public Store {
 
   ConnectionPool& pool() { return pool_; }
 
+  // Every wait is a connection's socket or the pool (store/waiter.hpp). Host names are still
+  // resolved by libpq itself, synchronously, when a connection opens.
+  bool waits_on_fibers() const override { return true; }
+
   Result<User> create_user(const User& user) override {
     auto created = run(kCreateUser, "create_user",
                        Params()

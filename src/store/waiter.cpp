@@ -1,0 +1,50 @@
+#include "store/waiter.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace linkgate::store {
+
+namespace {
+
+thread_local Waiter* installed = nullptr;
+
+// poll()'s timeout for `deadline`: -1 for none, else whole milliseconds rounded up.
+int poll_timeout(Deadline deadline) {
+  if (deadline == kNoDeadline) return -1;
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 1 << 30));
+}
+
+}  // namespace
+
+Waiter* current_waiter() {
+  return installed;
+}
+
+ScopedWaiter::ScopedWaiter(Waiter* waiter) : previous_(installed) {
+  installed = waiter;
+}
+
+ScopedWaiter::~ScopedWaiter() {
+  installed = previous_;
+}
+
+bool wait_socket(int fd, Readiness readiness, Deadline deadline) {
+  if (installed != nullptr) return installed->wait_socket(fd, readiness, deadline);
+  const short events = readiness == Readiness::readable ? POLLIN : POLLOUT;
+  for (;;) {
+    pollfd socket{.fd = fd, .events = events, .revents = 0};
+    const int ready = ::poll(&socket, 1, poll_timeout(deadline));
+    if (ready > 0) return true;
+    if (ready == 0) return false;
+    // An error of poll itself (not of the socket): EINTR retries; anything else is left for the
+    // read or write that follows to report.
+    if (errno != EINTR) return true;
+  }
+}
+
+}  // namespace linkgate::store
