@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <optional>
@@ -17,6 +18,8 @@
 
 #include "server/loop_fiber.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/connection_pool.hpp"
+#include "store/waiter.hpp"
 #include "store_fixture.hpp"
 
 namespace linkgate::store::testing {
@@ -124,6 +127,61 @@ TEST(PostgresOnFibers, AServerThatNeverAnswersEndsTheConnectAtItsTimeoutWhileThe
   EXPECT_GE(took, 2s);
   EXPECT_LT(took, 5s);
   EXPECT_GE(ticks, 15);
+}
+
+TEST(PostgresOnFibers, ABusyPoolSuspendsTheFiberUntilItsTimeoutOrAHandOver) {
+  auto settings = postgres::parse_connect_settings(linkgate::testing::postgres_cluster_url(), 3s);
+  ASSERT_TRUE(settings.ok());
+  postgres::ConnectionPool pool(*settings, 1, 150ms);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+
+  asio::io_context io(1);
+  std::vector<std::string> events;
+  std::optional<Response> holder, late, patient;
+  // Holds the only connection until the pipe is written.
+  auto hold = [&]() -> Response {
+    auto lease = pool.acquire();
+    if (!lease) return ok_or(lease.error().message);
+    events.push_back("holder has it");
+    wait_socket(fds[0], Readiness::readable, kNoDeadline);
+    events.push_back("holder releases");
+    return ok_or("");
+  };
+  // Waits 150 ms, in vain.
+  auto give_up = [&]() -> Response {
+    auto lease = pool.acquire();
+    events.push_back(lease ? "late one served" : "late one gave up");
+    return ok_or(lease ? "" : lease.error().message);
+  };
+  asio::co_spawn(io, fiber_into(hold, &holder), asio::detached);
+  asio::co_spawn(io, fiber_into(give_up, &late), asio::detached);
+  // Comes after the late one gave up, and gets the connection when the holder releases it.
+  asio::steady_timer later(io, 300ms);
+  later.async_wait([&](boost::system::error_code) {
+    asio::co_spawn(io,
+                   fiber_into(
+                       [&]() -> Response {
+                         events.push_back("patient one waits");
+                         auto lease = pool.acquire();
+                         events.push_back(lease ? "patient one served" : "patient one gave up");
+                         return ok_or(lease ? "" : lease.error().message);
+                       },
+                       &patient),
+                   asio::detached);
+    asio::post(io, [&] { EXPECT_EQ(::write(fds[1], "x", 1), 1); });
+  });
+  io.run();
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ASSERT_TRUE(holder && late && patient);
+  EXPECT_EQ(holder->status, 200) << holder->body;
+  EXPECT_EQ(late->status, 500);
+  EXPECT_NE(late->body.find("DATABASE_POOL_SIZE"), std::string::npos) << late->body;
+  EXPECT_EQ(patient->status, 200) << patient->body;
+  EXPECT_EQ(events,
+            (std::vector<std::string>{"holder has it", "late one gave up", "patient one waits",
+                                      "holder releases", "patient one served"}));
 }
 
 }  // namespace

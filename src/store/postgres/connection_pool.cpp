@@ -17,18 +17,11 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   const auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
   std::unique_lock lock(mutex_);
   for (;;) {
+    std::unique_ptr<Connection> connection;
     if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
+      connection = std::move(idle_.back());
       idle_.pop_back();
-      lock.unlock();
-      // Checked outside the lock: it reads from the socket (without waiting).
-      if (connection->healthy()) return Lease(this, std::move(connection));
-      connection.reset();
-      lock.lock();
-      --open_;
-      continue;
-    }
-    if (open_ < size_) {
+    } else if (open_ < size_) {
       ++open_;
       lock.unlock();
       // Opened outside the lock: connecting may take up to the connect timeout.
@@ -36,54 +29,66 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
       if (opened) return Lease(this, std::move(*opened));
       lock.lock();
       --open_;
-      wake_one(std::move(lock));
+      hand_over(std::move(lock), nullptr);
       return opened.error();
-    }
-    bool timed_out = false;
-    if (Waiter* waiter = current_waiter(); waiter != nullptr) {
-      auto signal = waiter->make_signal();
-      fibers_.push_back(signal);
-      lock.unlock();
-      timed_out = !waiter->wait_signal(signal, deadline);
-      lock.lock();
-      // Still queued when the deadline came first (a raised signal has been taken off).
-      if (auto queued = std::find(fibers_.begin(), fibers_.end(), signal);
-          queued != fibers_.end()) {
-        fibers_.erase(queued);
-      }
     } else {
-      timed_out = released_.wait_until(lock, deadline) == std::cv_status::timeout;
+      auto turn = wait_for_turn(lock, deadline);
+      if (!turn) return turn.error();
+      connection = std::move(*turn);
+      if (connection == nullptr) continue;  // a place opened: open a connection of our own
     }
-    if (timed_out && idle_.empty() && open_ >= size_) {
-      return Error{"unavailable", "postgres: all " + std::to_string(size_) +
-                                      " connections of the pool stayed busy (DATABASE_POOL_SIZE)"};
-    }
+    lock.unlock();
+    // Checked outside the lock: it reads from the socket (without waiting).
+    if (connection->healthy()) return Lease(this, std::move(connection));
+    connection.reset();
+    lock.lock();
+    --open_;
   }
 }
 
-void ConnectionPool::wake_one(std::unique_lock<std::mutex> lock) {
-  std::shared_ptr<Signal> fiber;
-  if (!fibers_.empty()) {
-    fiber = std::move(fibers_.front());
-    fibers_.pop_front();
+Result<std::unique_ptr<Connection>> ConnectionPool::wait_for_turn(
+    std::unique_lock<std::mutex>& lock, Deadline deadline) {
+  auto queued = std::make_shared<Queued>();
+  Waiter* waiter = current_waiter();
+  if (waiter != nullptr) queued->signal = waiter->make_signal();
+  queue_.push_back(queued);
+  if (waiter != nullptr) {
+    lock.unlock();
+    waiter->wait_signal(queued->signal, deadline);
+    lock.lock();
+  } else {
+    queued->woken.wait_until(lock, deadline, [&] { return queued->served; });
   }
-  lock.unlock();
-  // Both kinds of waiter may be queued: one of each is woken, and the one that finds nothing
-  // free waits again.
-  released_.notify_one();
-  if (fiber) fiber->raise();
+  if (queued->served) return std::move(queued->connection);
+  // The deadline came first: still in the queue, since whoever serves a waiter takes it off.
+  queue_.erase(std::find(queue_.begin(), queue_.end(), queued));
+  return Error{"unavailable", "postgres: all " + std::to_string(size_) +
+                                  " connections of the pool stayed busy (DATABASE_POOL_SIZE)"};
 }
 
 void ConnectionPool::release(std::unique_ptr<Connection> connection) {
-  const bool reusable = connection->reusable();
-  if (!reusable) connection.reset();  // closed outside the lock
+  if (!connection->reusable()) connection.reset();  // closed outside the lock
   std::unique_lock lock(mutex_);
-  if (reusable) {
-    idle_.push_back(std::move(connection));
-  } else {
-    --open_;
+  if (connection == nullptr) --open_;
+  hand_over(std::move(lock), std::move(connection));
+}
+
+void ConnectionPool::hand_over(std::unique_lock<std::mutex> lock,
+                               std::unique_ptr<Connection> connection) {
+  if (queue_.empty()) {
+    if (connection != nullptr) idle_.push_back(std::move(connection));
+    return;
   }
-  wake_one(std::move(lock));
+  auto next = std::move(queue_.front());
+  queue_.pop_front();
+  next->served = true;
+  next->connection = std::move(connection);
+  lock.unlock();
+  if (next->signal) {
+    next->signal->raise();
+  } else {
+    next->woken.notify_one();
+  }
 }
 
 }  // namespace linkgate::store::postgres

@@ -1,12 +1,12 @@
 // A bounded pool of PostgreSQL connections (DATABASE_POOL_SIZE).
 //
 // At most `size` connections are open at once; a caller that finds them all busy waits (up to the
-// acquire timeout) for one to come back. Connections are opened on demand, so a database that is
-// down costs nothing until it is needed, and one that comes back is used again without a restart:
-// a connection the server has closed is noticed when it is taken from the pool (or when a query
-// on it fails) and replaced by a new one. A caller with a store::Waiter installed (a fiber) waits
-// through it, so that a busy pool suspends only that fiber and never the thread its connections'
-// holders may be waiting to run on.
+// acquire timeout) for one to come back, and callers are served in the order they came. Connections
+// are opened on demand, so a database that is down costs nothing until it is needed, and one that
+// comes back is used again without a restart: a connection the server has closed is noticed when it
+// is taken from the pool (or when a query on it fails) and replaced by a new one. A caller with a
+// store::Waiter installed (a fiber) waits through it, so that a busy pool suspends only that fiber
+// and never the thread its connections' holders may be waiting to run on.
 #pragma once
 
 #include <chrono>
@@ -54,17 +54,29 @@ class ConnectionPool {
   const ConnectSettings& settings() const { return settings_; }
 
  private:
+  // A caller waiting for a connection, served in the order of arrival.
+  struct Queued {
+    bool served = false;                     // handed a connection, or a place to open one
+    std::unique_ptr<Connection> connection;  // the one handed over, or null: open one
+    std::shared_ptr<Signal> signal;          // raised when served (a caller with a Waiter)
+    std::condition_variable woken;           // notified when served (a caller without)
+  };
+
+  // Queues the caller until it is served (a connection, or null for a place to open one) or the
+  // deadline passes (Error). REQUIRES: `lock` holds mutex_; it holds it again on return.
+  Result<std::unique_ptr<Connection>> wait_for_turn(std::unique_lock<std::mutex>& lock,
+                                                    Deadline deadline);
   void release(std::unique_ptr<Connection> connection);
-  // Wakes one waiter of each kind, after unlocking.
-  void wake_one(std::unique_lock<std::mutex> lock);
+  // Gives `connection` (or, when null, the place of a closed one) to the first caller in the
+  // queue, or keeps it idle when none waits. Unlocks before waking the caller.
+  void hand_over(std::unique_lock<std::mutex> lock, std::unique_ptr<Connection> connection);
 
   const ConnectSettings settings_;
   const int size_;
   const std::chrono::milliseconds acquire_timeout_;
   std::mutex mutex_;
-  std::condition_variable released_;            // waiters without a store::Waiter
-  std::deque<std::shared_ptr<Signal>> fibers_;  // waiters with one, first come first served
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::deque<std::shared_ptr<Queued>> queue_;
   int open_ = 0;  // idle + leased
 };
 
