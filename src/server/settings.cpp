@@ -90,7 +90,7 @@ Result<Settings> read_settings(const EnvLookup& env) {
   s.secret_file = env("LINKGATE_SECRET_FILE").value_or(".linkgate-secret");
 
   s.database_url = read_database_url(env);
-  auto pool_size = read_integer(env, "DATABASE_POOL_SIZE", 8, 1, 1000);
+  auto pool_size = read_integer(env, "DATABASE_POOL_SIZE", 16, 1, 1000);
   if (!pool_size) return pool_size.error();
   s.database_pool_size = static_cast<int>(*pool_size);
 

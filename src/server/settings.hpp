@@ -30,7 +30,7 @@ struct Settings {
   std::vector<std::string> secrets;  // AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, …
   std::string secret_file;           // LINKGATE_SECRET_FILE, where a dev secret is kept
   std::string database_url;          // DATABASE_URL
-  int database_pool_size = 8;        // DATABASE_POOL_SIZE: PostgreSQL connections at most
+  int database_pool_size = 16;       // DATABASE_POOL_SIZE: PostgreSQL connections at most
   SessionStrategy session_strategy = SessionStrategy::database;
   std::chrono::seconds session_max_age{30 * 24 * 3600};
   std::chrono::seconds session_update_age{24 * 3600};

@@ -14,7 +14,7 @@
 namespace linkgate::store {
 
 struct PostgresOptions {
-  int pool_size = 8;                              // DATABASE_POOL_SIZE: connections open at most
+  int pool_size = 16;                             // DATABASE_POOL_SIZE: connections open at most
   std::chrono::seconds connect_timeout{3};        // per connection attempt (libpq's minimum is 2 s)
   std::chrono::milliseconds acquire_wait{10000};  // how long a call waits for a busy pool
 };
