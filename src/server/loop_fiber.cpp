@@ -151,7 +151,10 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
 
   bool wait_socket(int fd, store::Readiness readiness, store::Deadline deadline) override {
     auto wait = std::make_shared<Wait>();
-    wait->socket.emplace(executor_, fd);
+    boost::system::error_code refused;
+    wait->socket.emplace(executor_);
+    wait->socket->assign(fd, refused);
+    if (refused) return true;  // not a socket epoll takes: the caller's next read or write says why
     // No owner of the fiber may stay in its own frames (it could then never be destroyed): the
     // handlers own it while it waits.
     wait->socket->async_wait(

@@ -34,6 +34,9 @@ ScopedWaiter::~ScopedWaiter() {
 }
 
 bool wait_socket(int fd, Readiness readiness, Deadline deadline) {
+  // No socket (a connection already lost): nothing to wait for; the caller's next read or write
+  // reports the error.
+  if (fd < 0) return true;
   if (installed != nullptr) return installed->wait_socket(fd, readiness, deadline);
   const short events = readiness == Readiness::readable ? POLLIN : POLLOUT;
   for (;;) {

@@ -53,7 +53,7 @@ class ScopedWaiter {
 };
 
 // Waits for `fd` through the current Waiter, or blocks the thread in poll() when none is
-// installed. Same result as Waiter::wait_socket.
+// installed. Same result as Waiter::wait_socket; true at once for a negative `fd`.
 bool wait_socket(int fd, Readiness readiness, Deadline deadline);
 
 }  // namespace linkgate::store

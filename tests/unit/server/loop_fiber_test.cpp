@@ -151,6 +151,23 @@ TEST(LoopFiber, AWritableSocketIsReadyAtOnce) {
   EXPECT_TRUE(ready);
 }
 
+TEST(LoopFiber, NoSocketMeansNoWaitOnAFiberOrOffIt) {
+  // A lost connection has no socket (-1): the wait ends at once, and libpq then says why.
+  EXPECT_TRUE(store::wait_socket(-1, store::Readiness::readable, store::kNoDeadline));
+  asio::io_context io(1);
+  std::optional<Response> out;
+  bool ready = false;
+  spawn_fiber(
+      io,
+      [&] {
+        ready = store::wait_socket(-1, store::Readiness::readable, store::kNoDeadline);
+        return text("");
+      },
+      out);
+  io.run();
+  EXPECT_TRUE(ready);
+}
+
 TEST(LoopFiber, ASignalRaisedOnAnotherThreadResumesTheFiber) {
   asio::io_context io(1);
   std::optional<Response> out;
