@@ -18,10 +18,13 @@ namespace linkgate {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 3000;                       // 0 picks a free port (listen() says which)
-  int io_threads = 1;                    // event-loop threads
-  int worker_threads = 16;               // threads for requests that may send mail or run hooks
-  int store_threads = 4;                 // threads for requests that only use the store
+  int port = 3000;          // 0 picks a free port (listen() says which)
+  int io_threads = 1;       // event-loop threads
+  int worker_threads = 16;  // threads for requests that may send mail or run hooks
+  int store_threads = 4;    // threads for requests that only use the store
+  // Requests that only use the store run on fibers of the event loop instead, when the store's
+  // waits allow it (Store::waits_on_fibers: the PostgreSQL store).
+  bool store_fibers = true;
   std::size_t body_limit = 64 * 1024;    // larger bodies get 400 "Bad request."
   std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie
   std::chrono::seconds read_timeout{30};

@@ -16,6 +16,7 @@ struct Server::Impl {
     h.io_threads = o.io_threads;
     h.worker_threads = o.worker_threads;
     h.store_threads = o.store_threads;
+    h.store_fibers = o.store_fibers;
     h.body_limit = o.body_limit;
     h.header_limit = o.header_limit;
     h.read_timeout = o.read_timeout;
