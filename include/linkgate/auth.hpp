@@ -30,9 +30,10 @@ class Auth {
   bool is_pure(const Request& request) const;
 
   // True when handle(request) may wait on something slower than the store: an email provider
-  // (POST /signin/<provider>) or an embedder's callback or event, which may block for as long as
-  // it likes. A server runs such requests apart from the store-only ones, so a slow provider or
-  // hook cannot hold up session lookups and link redemptions.
+  // (POST /signin/<provider>) or an embedder's callback, event or provider hook
+  // (normalizeIdentifier, …), which may block for as long as it likes. A server runs such requests
+  // apart from the store-only ones, so a slow provider or hook cannot hold up session lookups and
+  // link redemptions, and never on its event loop.
   bool may_block_long(const Request& request) const;
 
   const AuthConfig& config() const;

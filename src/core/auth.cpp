@@ -1,6 +1,8 @@
 // linkgate::Auth: routing and the request pipeline of authjs-behaviour.md §0.
 #include "linkgate/auth.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -297,8 +299,13 @@ bool Auth::may_block_long(const Request& request) const {
   const auto& s = impl_->state;
   const auto& c = s.config.callbacks;
   const auto& e = s.config.events;
+  // sendVerificationRequest and generateVerificationToken run on POST /signin only (counted
+  // below); normalizeIdentifier also runs where a link or code is redeemed.
+  const bool provider_hooks =
+      std::any_of(s.config.providers.begin(), s.config.providers.end(),
+                  [](const EmailProvider& p) { return static_cast<bool>(p.normalize_identifier); });
   const bool hooks = c.sign_in || c.redirect || c.jwt || c.session || e.create_user ||
-                     e.update_user || e.sign_in || e.sign_out || e.session;
+                     e.update_user || e.sign_in || e.sign_out || e.session || provider_hooks;
   if (hooks) return !is_pure(request);
   auto route = parse_route(request.path, s.base_path);
   return route && route->action == "signin" && request.method == "POST";

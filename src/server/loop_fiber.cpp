@@ -134,12 +134,26 @@ struct Wait {
 
 class FiberSignal;
 
+// Thrown inside a fiber to unwind it; deliberately not a std::exception, so that nothing on the way
+// (the core catches std::exception) mistakes it for an error to answer.
+struct Cancelled {};
+
 class LoopFiber final : public store::Waiter, public std::enable_shared_from_this<LoopFiber> {
  public:
   using Executor = asio::io_context::executor_type;
 
   LoopFiber(Executor executor, std::function<Response()> work, Handler done)
       : executor_(executor), work_(std::move(work)), done_(std::move(done)) {}
+
+  // A fiber still suspended here lost its last wake-up (its loop shut down): it is resumed once
+  // more to unwind its frames (suspend() throws Cancelled), so that what they hold (a pooled
+  // connection, a descriptor) is released. The request is not answered.
+  ~LoopFiber() override {
+    if (fiber_) {
+      cancelled_ = true;
+      switch_in();
+    }
+  }
 
   // From the loop: runs the fiber until it first waits or ends.
   void start() {
@@ -162,10 +176,16 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
                                                 : asio::posix::stream_descriptor::wait_write,
         [self = shared_from_this(), wait](boost::system::error_code) { self->wake(*wait); });
     arm_deadline(wait, deadline);
+    // The descriptor is libpq's: it leaves the loop's epoll set after the wait, even one that
+    // suspend() ends by throwing, but is never closed here.
+    struct Release {
+      Wait& wait;
+      ~Release() {
+        wait.socket->release();
+        if (wait.timer) wait.timer->cancel();
+      }
+    } release{*wait};
     suspend();
-    // The descriptor is libpq's: it leaves the loop's epoll set here but is not closed.
-    wait->socket->release();
-    if (wait->timer) wait->timer->cancel();
     return !wait->timed_out;
   }
 
@@ -188,12 +208,12 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     Response response;
     try {
       response = work_();
-    } catch (const ctx::detail::forced_unwind&) {
-      throw;  // the fiber is being destroyed while suspended: let Boost.Context unwind it
+      response_ = std::move(response);
+    } catch (const Cancelled&) {
+      // Unwound by the destructor: nothing to answer.
     } catch (...) {
-      response = internal_error();
+      response_ = internal_error();
     }
-    response_ = std::move(response);
     start_switch(nullptr, loop_stack_);  // nullptr: this stack is finished with
     return std::move(loop_);
   }
@@ -202,13 +222,7 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
   // request (inline: this runs in a handler of the loop, or in start(), whose caller posts).
   void resume() {
     auto keep = shared_from_this();  // the fiber may end, and its last owner be a finished wait
-    {
-      store::ScopedWaiter installed(this);
-      void* fake_stack = nullptr;
-      start_switch(&fake_stack, {static_cast<char*>(stack_.sp) - stack_.size, stack_.size});
-      fiber_ = std::move(fiber_).resume();
-      finish_switch(fake_stack, nullptr);
-    }
+    switch_in();
     if (!fiber_ && response_) {
       auto response = std::move(*response_);
       response_.reset();
@@ -219,12 +233,23 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     }
   }
 
-  // From the fiber: back to the loop until a wake-up resumes it.
+  // From the loop: runs the fiber, as the store's Waiter, until it waits or ends.
+  void switch_in() {
+    store::ScopedWaiter installed(this);
+    void* fake_stack = nullptr;
+    start_switch(&fake_stack, {static_cast<char*>(stack_.sp) - stack_.size, stack_.size});
+    fiber_ = std::move(fiber_).resume();
+    finish_switch(fake_stack, nullptr);
+  }
+
+  // From the fiber: back to the loop until a wake-up resumes it. Throws Cancelled when the
+  // destructor resumed it instead.
   void suspend() {
     void* fake_stack = nullptr;
     start_switch(&fake_stack, loop_stack_);
     loop_ = std::move(loop_).resume();
     finish_switch(fake_stack, &loop_stack_);
+    if (cancelled_) throw Cancelled{};
   }
 
   void arm_deadline(const std::shared_ptr<Wait>& wait, store::Deadline deadline) {
@@ -247,6 +272,7 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
   ctx::fiber loop_;   // the loop, while the fiber runs
   StackBounds loop_stack_;
   std::optional<Response> response_;
+  bool cancelled_ = false;
 };
 
 // Raised from any thread: the wake-up is posted to the fiber's loop. It holds its fiber only
@@ -303,9 +329,15 @@ bool LoopFiber::wait_signal(const std::shared_ptr<store::Signal>& signal,
   arm_deadline(wait, deadline == store::kNoDeadline
                          ? std::chrono::steady_clock::now() + std::chrono::hours(24 * 365)
                          : deadline);
+  struct Disarm {
+    FiberSignal& signal;
+    Wait& wait;
+    ~Disarm() {
+      signal.disarm();
+      if (wait.timer) wait.timer->cancel();
+    }
+  } disarm{fiber_signal, *wait};
   suspend();
-  fiber_signal.disarm();
-  if (wait->timer) wait->timer->cancel();
   return !wait->timed_out;
 }
 

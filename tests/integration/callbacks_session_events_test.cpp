@@ -265,6 +265,16 @@ TEST_F(HooksTest, OnlyMailAndHooksCountAsMayBlockLong) {
   EXPECT_TRUE(hooked_auth.may_block_long(request("POST", "/api/auth/signin/email")));
   // Pure requests stay on the loop whatever the hooks.
   EXPECT_FALSE(hooked_auth.may_block_long(request("GET", "/api/auth/csrf")));
+
+  // A provider's hook is an embedder's code too (normalizeIdentifier runs on the callback).
+  AuthConfig normalizing = make_config(SessionStrategy::database);
+  ASSERT_FALSE(normalizing.providers.empty());
+  normalizing.providers.front().normalize_identifier = [](const std::string& email) {
+    return Result<std::string>(email);
+  };
+  Auth normalizing_auth(normalizing, store_);
+  EXPECT_TRUE(normalizing_auth.may_block_long(request("GET", "/api/auth/callback/email")));
+  EXPECT_FALSE(normalizing_auth.may_block_long(request("GET", "/api/auth/csrf")));
 }
 
 }  // namespace
