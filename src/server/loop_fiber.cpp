@@ -5,7 +5,6 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
@@ -192,8 +191,6 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
   std::shared_ptr<store::Signal> make_signal() override;
   bool wait_signal(const std::shared_ptr<store::Signal>& signal, store::Deadline deadline) override;
 
-  Executor executor() const { return executor_; }
-
   // From the loop, at a wake-up of `wait`: resumes the fiber unless the wait already ended.
   void wake(Wait& wait) {
     if (wait.done) return;
@@ -205,10 +202,8 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
   ctx::fiber body(ctx::fiber&& loop) {
     finish_switch(nullptr, &loop_stack_);
     loop_ = std::move(loop);
-    Response response;
     try {
-      response = work_();
-      response_ = std::move(response);
+      response_ = work_();
     } catch (const Cancelled&) {
       // Unwound by the destructor: nothing to answer.
     } catch (...) {
@@ -218,8 +213,8 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     return std::move(loop_);
   }
 
-  // From the loop: switches into the fiber until it waits or ends; at the end, completes the
-  // request (inline: this runs in a handler of the loop, or in start(), whose caller posts).
+  // From the loop: switches into the fiber until it waits or ends; at the end, posts the
+  // request's completion.
   void resume() {
     auto keep = shared_from_this();  // the fiber may end, and its last owner be a finished wait
     switch_in();
@@ -261,8 +256,6 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
       self->wake(*wait);
     });
   }
-
-  friend class FiberSignal;
 
   Executor executor_;
   std::function<Response()> work_;
