@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -76,6 +77,10 @@ Result<ConnectSettings> parse_connect_settings(const std::string& url,
   settings.url = url;
   settings.password = option_value(options, "password");
   settings.connect_timeout = connect_timeout;
+  // A URL that sets gssencmode overrides this default (see Connection::open); the environment
+  // variable is honoured by passing no default at all.
+  const char* gssencmode_env = std::getenv("PGGSSENCMODE");
+  if (gssencmode_env == nullptr || *gssencmode_env == '\0') settings.default_gssencmode = "disable";
   const std::string user = option_value(options, "user");
   const std::string host = option_value(options, "host");
   const std::string port = option_value(options, "port");
@@ -171,8 +176,11 @@ std::optional<TimePoint> Rows::optional_time(int row, int column) const {
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
   const std::string timeout = std::to_string(settings.connect_timeout.count());
   // Defaults first: the URL (expanded from dbname) overrides them when it sets the same keyword.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "linkgate", settings.url.c_str(), nullptr};
+  const char* keywords[] = {"connect_timeout", "application_name", "gssencmode", "dbname", nullptr};
+  const char* values[] = {
+      timeout.c_str(), "linkgate",
+      settings.default_gssencmode.empty() ? nullptr : settings.default_gssencmode.c_str(),
+      settings.url.c_str(), nullptr};
   // Started here and driven by PQconnectPoll, so that the waits go through store::wait_socket
   // (a fiber's wait suspends only the fiber). The connect timeout bounds the whole attempt.
   PGconn* conn = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
@@ -266,6 +274,17 @@ Result<Rows> Connection::execute(const Statement& statement, const Params& param
     return error_from(operation, nullptr);
   }
   return await_result(operation);
+}
+
+std::string Connection::option(std::string_view keyword) const {
+  PQconninfoOption* options = PQconninfo(conn_);
+  if (options == nullptr) return "";
+  std::string value;
+  for (const auto* o = options; o->keyword != nullptr; ++o) {
+    if (keyword == o->keyword && o->val != nullptr) value = o->val;
+  }
+  PQconninfoFree(options);
+  return value;
 }
 
 Result<Rows> Connection::run_script(const std::string& sql, std::string_view operation) {

@@ -31,6 +31,10 @@ struct ConnectSettings {
   std::string description;  // the URL without its password, for messages
   std::string password;     // removed from any message libpq writes, should it appear there
   std::chrono::seconds connect_timeout{3};
+  // libpq's gssencmode when neither the URL nor PGGSSENCMODE sets one: "disable", so that opening
+  // a connection does not first look for Kerberos credentials (libpq's default, "prefer", loads
+  // and initializes Kerberos for every new connection). Empty: libpq decides.
+  std::string default_gssencmode;
 };
 
 // Validates `url` with libpq's own parser. The Error never repeats the URL (it may hold a
@@ -105,6 +109,8 @@ class Connection {
   // Runs a prepared statement (preparing it on first use on this connection).
   Result<Rows> execute(const Statement& statement, const Params& params,
                        std::string_view operation);
+  // The value libpq uses for one of its connection options ("gssencmode", "sslmode", …), or empty.
+  std::string option(std::string_view keyword) const;
   // Runs one or more statements without parameters (transaction control, migrations).
   Result<Rows> run_script(const std::string& sql, std::string_view operation);
 
