@@ -1,11 +1,10 @@
 #include "mail/http_attempt.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <charconv>
 #include <utility>
 
+#include "mail/curl_library.hpp"
 #include "mail/provider_error.hpp"
 
 namespace linkgate::mail {
@@ -30,9 +29,12 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
     if (seconds < 0) return std::nullopt;
     return std::chrono::seconds(std::min(seconds, kMaxRetryAfterSeconds));
   }
-  // An HTTP-date (RFC 9110 §10.2.3); curl_getdate reads the three formats HTTP allows.
+  // An HTTP-date (RFC 9110 §10.2.3); curl_getdate reads the three formats HTTP allows. The header
+  // came through libcurl, so the library is loaded by now.
+  const auto& curl = curl_api();
+  if (!curl) return std::nullopt;
   const std::string text(value);
-  const time_t when = curl_getdate(text.c_str(), nullptr);
+  const time_t when = (*curl)->getdate(text.c_str(), nullptr);
   if (when == -1) return std::nullopt;
   const auto at = std::chrono::system_clock::from_time_t(when);
   if (at <= now) return std::chrono::milliseconds(0);

@@ -1,40 +1,31 @@
 #include "mail/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
 #include <string_view>
 
+#include "mail/curl_library.hpp"
+
 namespace linkgate::mail {
 
 namespace {
 
-// curl_global_init is not thread-safe and must run before any easy handle exists; call_once
-// makes the first caller do it for everyone. It is never cleaned up: the process may still be
-// sending mail from other threads when static destructors run.
-bool init_curl_once() {
-  static std::once_flag once;
-  static CURLcode status = CURLE_OK;
-  std::call_once(once, [] { status = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return status == CURLE_OK;
-}
-
 constexpr long kMaxConnectionAgeSeconds = 300;
 
 struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  const CurlApi* curl;
+  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
 };
 
 // This thread's easy handle, created on first use and kept until the thread ends, so that its
 // connection cache outlives each call: the next POST to the same host reuses the open
 // connection (no new TCP connection, no new TLS handshake). Its DNS cache and TLS session
 // cache are kept too. Null when curl_easy_init fails (tried again on the next call).
-CURL* thread_easy_handle() {
-  thread_local std::unique_ptr<CURL, EasyDeleter> easy;
-  if (!easy) easy.reset(curl_easy_init());
+CURL* thread_easy_handle(const CurlApi& curl) {
+  thread_local std::unique_ptr<CURL, EasyDeleter> easy(nullptr, EasyDeleter{&curl});
+  if (!easy) easy.reset(curl.easy_init());
   return easy.get();
 }
 
@@ -43,17 +34,19 @@ CURL* thread_easy_handle() {
 // the handle never keeps a pointer to the call's locals. curl_easy_reset keeps the caches.
 class ResetOnExit {
  public:
-  explicit ResetOnExit(CURL* handle) : handle_(handle) {}
-  ~ResetOnExit() { curl_easy_reset(handle_); }
+  ResetOnExit(const CurlApi& curl, CURL* handle) : curl_(curl), handle_(handle) {}
+  ~ResetOnExit() { curl_.easy_reset(handle_); }
   ResetOnExit(const ResetOnExit&) = delete;
   ResetOnExit& operator=(const ResetOnExit&) = delete;
 
  private:
+  const CurlApi& curl_;
   CURL* handle_;
 };
 
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  const CurlApi* curl;
+  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
 };
 
 struct Sink {
@@ -123,9 +116,11 @@ Result<HttpResponse> http_post(const HttpPost& request) {
   if (!starts_with_http_scheme(request.url) || has_control_breaks(request.url)) {
     return Error{"invalid_input", "http: the URL must be http:// or https://"};
   }
-  if (!init_curl_once()) return unavailable("http: curl_global_init failed");
+  const auto& api = curl_api();
+  if (!api) return unavailable("http: " + api.error().message);
+  const CurlApi& curl = **api;
 
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  std::unique_ptr<curl_slist, SlistDeleter> headers(nullptr, SlistDeleter{&curl});
   for (const auto& [name, value] : request.headers) {
     // A CR or LF in a header would let a configured value inject more headers; such a value
     // is a configuration error, reported without echoing it (it may be a key).
@@ -135,54 +130,54 @@ Result<HttpResponse> http_post(const HttpPost& request) {
                                         "' contains a line break"};
     }
     const std::string line = name + ": " + value;
-    curl_slist* next = curl_slist_append(headers.get(), line.c_str());
+    curl_slist* next = curl.slist_append(headers.get(), line.c_str());
     if (next == nullptr) return unavailable("http: out of memory building headers");
     headers.release();
     headers.reset(next);
   }
   // curl adds "Expect: 100-continue" to large POSTs; providers do not need the extra round trip.
   {
-    curl_slist* next = curl_slist_append(headers.get(), "Expect:");
+    curl_slist* next = curl.slist_append(headers.get(), "Expect:");
     if (next == nullptr) return unavailable("http: out of memory building headers");
     headers.release();
     headers.reset(next);
   }
 
-  CURL* h = thread_easy_handle();
+  CURL* h = thread_easy_handle(curl);
   if (h == nullptr) return unavailable("http: curl_easy_init failed");
 
   HttpResponse response;
   Sink sink{&response.body, request.max_response_bytes};
   char error_text[CURL_ERROR_SIZE] = {0};
   // Declared after every local the handle points to, so it is reset before they go away.
-  const ResetOnExit reset(h);
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+  const ResetOnExit reset(curl, h);
+  curl.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(h, CURLOPT_POST, 1L);
+  curl.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+  curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(request.connect_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+  curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   // A kept connection is not used for a new call once it is this old, so a provider's DNS
   // change reaches a busy server within minutes (curl's DNS cache lasts 60 s).
-  curl_easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, kMaxConnectionAgeSeconds);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &read_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.retry_after);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "linkgate");
+  curl.easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, kMaxConnectionAgeSeconds);
+  curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_body);
+  curl.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, &read_header);
+  curl.easy_setopt(h, CURLOPT_HEADERDATA, &response.retry_after);
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
+  curl.easy_setopt(h, CURLOPT_USERAGENT, "linkgate");
 
-  const CURLcode code = curl_easy_perform(h);
+  const CURLcode code = curl.easy_perform(h);
   if (code != CURLE_OK) {
-    std::string text = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+    std::string text = error_text[0] != '\0' ? error_text : curl.easy_strerror(code);
     return unavailable("http: " + text);
   }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
 

@@ -25,6 +25,7 @@ class LinkgateProcess {
 
   bool failed() const { return port_ == 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string host() const { return "127.0.0.1"; }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::string& working_dir() const { return working_dir_; }

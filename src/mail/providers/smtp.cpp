@@ -1,8 +1,6 @@
 // SMTP through libcurl's SMTP support (SPEC P3). The message text is ours (mime.hpp); libcurl
 // speaks the protocol: EHLO, STARTTLS (CURLUSESSL_TRY: used whenever offered), AUTH with a
 // mechanism the server offers, MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT.
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -14,6 +12,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 #include "mail/address.hpp"
+#include "mail/curl_library.hpp"
 #include "mail/mime.hpp"
 #include "mail/provider_error.hpp"
 #include "mail/smtp.hpp"
@@ -22,18 +21,13 @@ namespace linkgate::mail {
 
 namespace {
 
-bool init_curl_once() {
-  static std::once_flag once;
-  static CURLcode status = CURLE_OK;
-  std::call_once(once, [] { status = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return status == CURLE_OK;
-}
-
 struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  const CurlApi* curl;
+  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  const CurlApi* curl;
+  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
 };
 
 struct Upload {
@@ -106,12 +100,14 @@ class SmtpTransport final : public Transport {
     const std::string unique = crypto::random_hex(16);
     auto text = build_mime_message(message, std::chrono::system_clock::now(), unique);
     if (!text) return permanent_failure("smtp: " + text.error().message);
-    if (!init_curl_once()) return permanent_failure("smtp: curl_global_init failed");
+    const auto& api = curl_api();
+    if (!api) return permanent_failure("smtp: " + api.error().message);
+    const CurlApi& curl = **api;
 
-    std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+    std::unique_ptr<CURL, EasyDeleter> easy(curl.easy_init(), EasyDeleter{&curl});
     if (!easy) return permanent_failure("smtp: curl_easy_init failed");
     std::unique_ptr<curl_slist, SlistDeleter> recipients(
-        curl_slist_append(nullptr, ("<" + to->address + ">").c_str()));
+        curl.slist_append(nullptr, ("<" + to->address + ">").c_str()), SlistDeleter{&curl});
     if (!recipients) return permanent_failure("smtp: out of memory");
 
     const auto total = std::min(options_.total_timeout, time_left);
@@ -121,34 +117,34 @@ class SmtpTransport final : public Transport {
     char error_text[CURL_ERROR_SIZE] = {0};
     const std::string mail_from = "<" + from->address + ">";
     CURL* h = easy.get();
-    curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
-    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl.easy_setopt(h, CURLOPT_URL, url_.c_str());
+    curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    if (!options_.ca_file.empty()) curl.easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
     if (!server_.user.empty()) {
-      curl_easy_setopt(h, CURLOPT_USERNAME, server_.user.c_str());
-      curl_easy_setopt(h, CURLOPT_PASSWORD, server_.password.c_str());
+      curl.easy_setopt(h, CURLOPT_USERNAME, server_.user.c_str());
+      curl.easy_setopt(h, CURLOPT_PASSWORD, server_.password.c_str());
     }
-    curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, recipients.get());
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, &read_upload);
-    curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(text->size()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds keep_last_reply; nothing is printed
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &keep_last_reply);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &last_reply);
+    curl.easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
+    curl.easy_setopt(h, CURLOPT_MAIL_RCPT, recipients.get());
+    curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl.easy_setopt(h, CURLOPT_READFUNCTION, &read_upload);
+    curl.easy_setopt(h, CURLOPT_READDATA, &upload);
+    curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(text->size()));
+    curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
+    curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+    curl.easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
+    curl.easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds keep_last_reply; nothing is printed
+    curl.easy_setopt(h, CURLOPT_DEBUGFUNCTION, &keep_last_reply);
+    curl.easy_setopt(h, CURLOPT_DEBUGDATA, &last_reply);
 
-    const CURLcode code = curl_easy_perform(h);
+    const CURLcode code = curl.easy_perform(h);
     if (code == CURLE_OK) return {};
 
     long reply_code = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply_code);
-    std::string detail = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+    curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply_code);
+    std::string detail = error_text[0] != '\0' ? error_text : curl.easy_strerror(code);
     if (!last_reply.empty()) detail += " (server said: " + last_reply + ")";
     const bool retryable = reply_code >= 400 ? reply_code < 500 : is_transient(code);
     const auto secrets = secrets_for(message, server_.password, credentials_);

@@ -1,0 +1,34 @@
+// libcurl, loaded the first time a mailer needs it rather than when linkgate starts.
+//
+// Only the HTTP API and SMTP transports use libcurl, and it brings its own libraries with it
+// (HTTP/2, SSH, RTMP, brotli, zstd, zlib, public suffix list: 0.7 MiB of resident memory). A
+// server with the dev outbox, an embedder's own mailer and `linkgate migrate` never map them.
+// The functions are called through this table; the types and constants come from curl's headers.
+#pragma once
+
+#include <curl/curl.h>
+
+#include "linkgate/result.hpp"
+
+namespace linkgate::mail {
+
+struct CurlApi {
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_reset) easy_reset;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_getdate) getdate;
+};
+
+// The library, loaded and initialized (curl_global_init) by the first call, on any thread; every
+// later call returns the same table. Error kind "unavailable" when libcurl cannot be loaded, lacks
+// one of the functions or fails to initialize (the same answer to every call). It is never
+// unloaded: mail may still be in flight on other threads while the process exits.
+const Result<const CurlApi*>& curl_api();
+
+}  // namespace linkgate::mail
