@@ -66,8 +66,8 @@ out.push("");
 if (mode === "load") {
   // The floor: the better of the two hello-world runs (first and last of the run).
   const hello = Math.max(...rows.filter((r) => r.case === "hello").map(rps).filter(Number.isFinite));
-  out.push("| case | server | req/s | p50 ms | p99 ms | idle RSS MiB | peak RSS MiB | server CPU µs/req | PostgreSQL CPU µs/req | linkgate / Auth.js (req/s) | linkgate / hello (req/s) | Auth.js / linkgate (server + PostgreSQL CPU per request) |");
-  out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  out.push("| case | server | req/s | p50 ms | p99 ms | idle RSS MiB | peak RSS MiB | RSS after MiB | server CPU µs/req | PostgreSQL CPU µs/req | linkgate / Auth.js (req/s) | linkgate / hello (req/s) | Auth.js / linkgate (server + PostgreSQL CPU per request) |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const c of ["hello", "1", "2s", "2p", "3", "4", "5"]) {
     const servers = c === "hello" ? [["hello", "-"], ["hello", "end"]] : [["linkgate", "-"], ["authjs", "-"]];
     for (const [server, label] of servers) {
@@ -80,7 +80,7 @@ if (mode === "load") {
         ? ` (${r.wrk.bad} bad, ${r.wrk.errors.status} error statuses, ${r.wrk.errors.timeout} timeouts)` : "";
       out.push(`| ${names[c]} | ${serverName}${r.ok ? "" : ` FAILED: ${r.note}`}${bad} | ${fmt(rps(r))} | ` +
         `${r.ok ? ms(r.wrk.p50_us) : "n/a"} | ${r.ok ? ms(r.wrk.p99_us) : "n/a"} | ${mib(r.idle_kb)} | ${mib(r.peak_kb)} | ` +
-        `${fmt(cpuPerReq(r))} | ${c === "hello" || c === "1" || c === "3" || c === "2s" ? "" : fmt(pgPerReq(r))} | ` +
+        `${r.after_kb ? mib(r.after_kb) : "n/a"} | ${fmt(cpuPerReq(r))} | ${c === "hello" || c === "1" || c === "3" || c === "2s" ? "" : fmt(pgPerReq(r))} | ` +
         `${server === "linkgate" ? fmt(lg / aj, 1) + (Number.isFinite(lg / aj) ? "×" : "") : ""} | ` +
         `${server === "linkgate" ? fmt((100 * lg) / hello, 0) + " %" : ""} | ` +
         `${server === "linkgate" ? fmt(cpuRatio(c), 1) + (Number.isFinite(cpuRatio(c)) ? "×" : "") : ""} |`);
@@ -128,6 +128,10 @@ if (mode === "load") {
   const idle = Math.max(...lgRows.map((r) => r.idle_kb));
   t("linkgate peak RSS ≤ 40 MiB in every case", `${mib(peak)} MiB (highest)`, peak <= 40 * 1024);
   t("linkgate idle RSS ≤ 15 MiB", `${mib(idle)} MiB (highest)`, idle <= 15 * 1024);
+  const after = Math.max(...lgRows.map((r) => r.after_kb || 0));
+  out.push("");
+  out.push(`Idle RSS is read 1 s after a server starts, before its case. Idle again 1 s after the load ` +
+    `(not a target; the libraries the requests loaded and the heap the load kept): ${mib(after)} MiB at most.`);
 } else {
   out.push(`Rows loaded for "scaled": ${env.BENCH_SCALE_ROWS} users, sessions and outstanding verification tokens (generate_series), then VACUUM ANALYZE.`);
   out.push("");

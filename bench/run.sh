@@ -200,9 +200,11 @@ measure() {
     cpu_after=$(ticks "$server_pid") pg_after=$(pg_ticks)
     [ "$id" = 4 ] && emails_after=$(emails_sent)
   fi
-  local peak_kb=0
+  local peak_kb=0 after_kb=0
   if kill -0 "$server_pid" 2>/dev/null; then
     peak_kb=$(kb "$server_pid" VmHWM)
+    sleep 1 # idle again: what the load left resident (libraries it loaded, heap it kept)
+    after_kb=$(kb "$server_pid" VmRSS)
   else
     ok=false note="the server exited during the load"
     log "$tag: the server exited during the load; the end of its log:"
@@ -212,8 +214,8 @@ measure() {
   if [[ "$id" == 4 || "$id" == 5 ]]; then clean_load_rows; fi
   node -e '
     const fs = require("fs");
-    const [id, server, label, idle, peak, ok, note, sent, out, cpu, pgcpu, hz] = process.argv.slice(1);
-    const row = { case: id, server, label, idle_kb: +idle, peak_kb: +peak, ok: ok === "true", note,
+    const [id, server, label, idle, peak, after, ok, note, sent, out, cpu, pgcpu, hz] = process.argv.slice(1);
+    const row = { case: id, server, label, idle_kb: +idle, peak_kb: +peak, after_kb: +after, ok: ok === "true", note,
                   cpu_s: +cpu / +hz, pg_cpu_s: +pgcpu / +hz };
     if (row.ok) {
       row.wrk = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -222,10 +224,10 @@ measure() {
     fs.appendFileSync(process.env.RESULTS, JSON.stringify(row) + "\n");
     const w = row.wrk;
     console.error(w ? `  ${(w.requests / (w.duration_us / 1e6)).toFixed(0)} req/s, p50 ${w.p50_us} us, ` +
-      `p99 ${w.p99_us} us, bad ${w.bad}, status errors ${w.errors.status}, idle ${idle} kB, peak ${peak} kB, ` +
+      `p99 ${w.p99_us} us, bad ${w.bad}, status errors ${w.errors.status}, idle ${idle} kB, peak ${peak} kB, after ${after} kB, ` +
       `server CPU ${(1e6 * row.cpu_s / w.requests).toFixed(0)} us/req, PostgreSQL CPU ${(1e6 * row.pg_cpu_s / w.requests).toFixed(0)} us/req`
       : `  FAILED: ${note}`);
-  ' "$id" "$server" "$label" "$idle_kb" "$peak_kb" "$ok" "$note" \
+  ' "$id" "$server" "$label" "$idle_kb" "$peak_kb" "$after_kb" "$ok" "$note" \
     "$((emails_after - emails_before))" "$work/main.json" "$((cpu_after - cpu_before))" \
     "$((pg_after - pg_before))" "$(getconf CLK_TCK)"
 }
