@@ -6,18 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "server/loop_fiber.hpp"
@@ -186,82 +182,6 @@ TEST(PostgresOnFibers, ABusyPoolSuspendsTheFiberUntilItsTimeoutOrAHandOver) {
   EXPECT_EQ(events,
             (std::vector<std::string>{"holder has it", "late one gave up", "patient one waits",
                                       "holder releases", "patient one served"}));
-}
-
-// A connection released on a fiber goes to a fiber of the same loop ahead of a caller of another
-// loop that came first, but passes that caller at most kMaxPassOvers times.
-TEST(PostgresOnFibers, AReleasedConnectionGoesToAFiberOfTheSameLoopWithinABound) {
-  auto settings = postgres::parse_connect_settings(linkgate::testing::postgres_cluster_url(), 3s);
-  ASSERT_TRUE(settings.ok());
-  postgres::ConnectionPool pool(*settings, 1, 10s);
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-
-  std::mutex mutex;
-  std::vector<std::string> served;
-  auto take = [&](std::string name) -> Response {
-    auto lease = pool.acquire();
-    if (!lease) return ok_or(lease.error().message);
-    std::lock_guard lock(mutex);
-    served.push_back(std::move(name));
-    return ok_or("");
-  };
-  auto wait_until_waiting = [&](std::size_t count) {
-    for (int i = 0; i < 500 && pool.waiting() < count; ++i) std::this_thread::sleep_for(10ms);
-    return pool.waiting() == count;
-  };
-
-  asio::io_context loop_a(1), loop_b(1);
-  auto keep_a = asio::make_work_guard(loop_a);
-  auto keep_b = asio::make_work_guard(loop_b);
-  std::thread thread_a([&] { loop_a.run(); });
-  std::thread thread_b([&] { loop_b.run(); });
-  std::optional<Response> holder, other;
-  std::atomic<bool> holding{false};
-  constexpr int kNeighbours = postgres::ConnectionPool::kMaxPassOvers + 2;
-  std::vector<std::optional<Response>> neighbours(kNeighbours);
-
-  // Loop A holds the only connection until the pipe is written.
-  asio::co_spawn(loop_a,
-                 fiber_into(
-                     [&]() -> Response {
-                       auto lease = pool.acquire();
-                       if (!lease) return ok_or(lease.error().message);
-                       holding = true;
-                       wait_socket(fds[0], Readiness::readable, kNoDeadline);
-                       return ok_or("");
-                     },
-                     &holder),
-                 asio::detached);
-  for (int i = 0; i < 500 && !holding; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(holding);
-  // Loop B's caller comes first, then loop A's.
-  asio::co_spawn(loop_b, fiber_into([&] { return take("b"); }, &other), asio::detached);
-  EXPECT_TRUE(wait_until_waiting(1));
-  for (int n = 0; n < kNeighbours; ++n) {
-    asio::co_spawn(loop_a,
-                   fiber_into([&, n] { return take("a" + std::to_string(n)); }, &neighbours[n]),
-                   asio::detached);
-    EXPECT_TRUE(wait_until_waiting(2 + static_cast<std::size_t>(n)));
-  }
-  EXPECT_EQ(::write(fds[1], "x", 1), 1);
-  keep_a.reset();
-  keep_b.reset();
-  thread_a.join();
-  thread_b.join();
-  ::close(fds[0]);
-  ::close(fds[1]);
-
-  ASSERT_TRUE(holder && other);
-  EXPECT_EQ(holder->status, 200) << holder->body;
-  EXPECT_EQ(other->status, 200) << other->body;
-  for (const auto& neighbour : neighbours) {
-    ASSERT_TRUE(neighbour);
-    EXPECT_EQ(neighbour->status, 200) << neighbour->body;
-  }
-  // Passed over by the holder's release and by a0–a2's, b is served at a3's; b's release, on
-  // loop B, finds no fiber of loop B waiting and serves the first in line.
-  EXPECT_EQ(served, (std::vector<std::string>{"a0", "a1", "a2", "a3", "b", "a4", "a5"}));
 }
 
 }  // namespace

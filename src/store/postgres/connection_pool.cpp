@@ -51,7 +51,6 @@ Result<std::unique_ptr<Connection>> ConnectionPool::wait_for_turn(
   auto queued = std::make_shared<Queued>();
   Waiter* waiter = current_waiter();
   if (waiter != nullptr) queued->signal = waiter->make_signal();
-  queued->thread = std::this_thread::get_id();
   queue_.push_back(queued);
   if (waiter != nullptr) {
     lock.unlock();
@@ -67,11 +66,6 @@ Result<std::unique_ptr<Connection>> ConnectionPool::wait_for_turn(
                                   " connections of the pool stayed busy (DATABASE_POOL_SIZE)"};
 }
 
-std::size_t ConnectionPool::waiting() {
-  std::lock_guard lock(mutex_);
-  return queue_.size();
-}
-
 void ConnectionPool::release(std::unique_ptr<Connection> connection) {
   if (!connection->reusable()) connection.reset();  // closed outside the lock
   std::unique_lock lock(mutex_);
@@ -85,19 +79,8 @@ void ConnectionPool::hand_over(std::unique_lock<std::mutex> lock,
     if (connection != nullptr) idle_.push_back(std::move(connection));
     return;
   }
-  auto chosen = queue_.begin();
-  if (current_waiter() != nullptr && (*chosen)->passed_over < kMaxPassOvers) {
-    const auto self = std::this_thread::get_id();
-    const auto neighbour = std::find_if(queue_.begin(), queue_.end(), [&](const auto& queued) {
-      return queued->signal != nullptr && queued->thread == self;
-    });
-    if (neighbour != queue_.end()) {
-      for (auto passed = queue_.begin(); passed != neighbour; ++passed) ++(*passed)->passed_over;
-      chosen = neighbour;
-    }
-  }
-  auto next = std::move(*chosen);
-  queue_.erase(chosen);
+  auto next = std::move(queue_.front());
+  queue_.pop_front();
   next->served = true;
   next->connection = std::move(connection);
   lock.unlock();

@@ -1,12 +1,7 @@
 // A bounded pool of PostgreSQL connections (DATABASE_POOL_SIZE).
 //
 // At most `size` connections are open at once; a caller that finds them all busy waits (up to the
-// acquire timeout) for one to come back, and callers are served in the order they came, with one
-// exception: a connection released on a fiber goes to a fiber of the same thread when one waits,
-// ahead of waiters of other threads, but passes the first in line at most kMaxPassOvers times.
-// That fiber resumes on the thread that released the connection as soon as the current fiber
-// yields, where a waiter of another event loop needs a wake-up and then sits until that loop comes
-// round to it, the connection idle meanwhile. Connections
+// acquire timeout) for one to come back, and callers are served in the order they came. Connections
 // are opened on demand, so a database that is down costs nothing until it is needed, and one that
 // comes back is used again without a restart: a connection the server has closed is noticed when it
 // is taken from the pool (or when a query on it fails) and replaced by a new one. A caller with a
@@ -19,7 +14,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "linkgate/result.hpp"
@@ -58,12 +52,6 @@ class ConnectionPool {
   Result<Lease> acquire();
 
   const ConnectSettings& settings() const { return settings_; }
-  // How many callers wait for a connection now.
-  std::size_t waiting();
-
-  // How many times a connection may go past the first caller in line to a fiber of the releasing
-  // thread before that caller is served.
-  static constexpr int kMaxPassOvers = 4;
 
  private:
   // A caller waiting for a connection, served in the order of arrival.
@@ -72,8 +60,6 @@ class ConnectionPool {
     std::unique_ptr<Connection> connection;  // the one handed over, or null: open one
     std::shared_ptr<Signal> signal;          // raised when served (a caller with a Waiter)
     std::condition_variable woken;           // notified when served (a caller without)
-    std::thread::id thread;                  // the caller's thread (a fiber's event loop)
-    int passed_over = 0;                     // hand-overs that went to a later fiber instead
   };
 
   // Queues the caller until it is served (a connection, or null for a place to open one) or the
@@ -81,8 +67,8 @@ class ConnectionPool {
   Result<std::unique_ptr<Connection>> wait_for_turn(std::unique_lock<std::mutex>& lock,
                                                     Deadline deadline);
   void release(std::unique_ptr<Connection> connection);
-  // Gives `connection` (or, when null, the place of a closed one) to the next caller (see the
-  // class comment), or keeps it idle when none waits. Unlocks before waking the caller.
+  // Gives `connection` (or, when null, the place of a closed one) to the first caller in the
+  // queue, or keeps it idle when none waits. Unlocks before waking the caller.
   void hand_over(std::unique_lock<std::mutex> lock, std::unique_ptr<Connection> connection);
 
   const ConnectSettings settings_;
