@@ -14,7 +14,7 @@ FAKE_POSTMARK_PORT=${FAKE_POSTMARK_PORT:-3204}
 
 # linkgate serve: production mode, the Postmark provider pointed at the local fake, defaults
 # for the thread and pool sizes (LINKGATE_IO_THREADS = one per core, LINKGATE_WORKERS 16,
-# LINKGATE_STORE_WORKERS two per core, DATABASE_POOL_SIZE 8) unless set here. Rate limits (issue 5) would cap case 4 at a few
+# LINKGATE_STORE_WORKERS two per core, DATABASE_POOL_SIZE 16) unless set here. Rate limits (issue 5) would cap case 4 at a few
 # requests per IP: they are turned off (both spellings; an unknown variable is ignored).
 # $1 = session strategy (jwt | database), $2 = DATABASE_URL.
 linkgate_env() {

@@ -43,8 +43,13 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
+// One pass over the value: find_first_of with a set would call memchr over the set for every
+// character (perf: 4 % of a JWT /session request's samples, for its ~500-byte cookie).
 bool valid_value(std::string_view value) {
-  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+  for (const char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
 }
 
 bool is_framing(std::string_view name) {
