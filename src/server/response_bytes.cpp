@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/beast/http/status.hpp>
 #include <charconv>
+#include <cstring>
 #include <ostream>  // boost/beast/http/status.hpp streams a status without including it
 #include <string_view>
 
@@ -43,11 +44,12 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
-// One pass over the value: find_first_of with a set would call memchr over the set for every
-// character (perf: 4 % of a JWT /session request's samples, for its ~500-byte cookie).
+// Three vectorised scans: find_first_of with a set calls memchr over the set for every character
+// of the value (perf: 4 % of a JWT /session request's samples, for its ~500-byte cookie).
 bool valid_value(std::string_view value) {
-  for (const char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
+  if (value.empty()) return true;  // memchr needs a non-null pointer, even for no bytes
+  for (const char c : {'\r', '\n', '\0'}) {
+    if (std::memchr(value.data(), c, value.size()) != nullptr) return false;
   }
   return true;
 }
