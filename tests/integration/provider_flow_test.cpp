@@ -1,6 +1,7 @@
 // The sign-in flow through local fake Postmark and Forward Email APIs that check every header and
 // field of the real APIs (SPEC P1, P2, P5).
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "integration/harness.hpp"
@@ -32,15 +33,20 @@ class ProviderFlow : public ::testing::TestWithParam<std::tuple<int, std::string
  protected:
   ProviderCase provider() const { return provider_cases()[std::get<0>(GetParam())]; }
   std::string strategy() const { return std::get<1>(GetParam()); }
+  // A server that sends through `fake` with the right key.
+  std::map<std::string, std::string> server_env(const ProviderCase& p,
+                                                const FakeMailProvider& fake) const {
+    return {{p.key_env, p.key},
+            {p.url_env, fake.base_url()},
+            {"EMAIL_FROM", "Acme <login@acme.test>"},
+            {"AUTH_SESSION_STRATEGY", strategy()}};
+  }
 };
 
 TEST_P(ProviderFlow, SignsInThroughTheProviderApi) {
   ProviderCase p = provider();
   auto fake = p.make_fake();
-  RunningServer server({{p.key_env, p.key},
-                        {p.url_env, fake->base_url()},
-                        {"EMAIL_FROM", "Acme <login@acme.test>"},
-                        {"AUTH_SESSION_STRATEGY", strategy()}});
+  RunningServer server(server_env(p, *fake));
   ASSERT_FALSE(server.process().failed()) << server.process().logs();
   TestClient browser = server.client();
 
@@ -92,10 +98,7 @@ bool maps_libcurl(pid_t pid) {
 TEST_P(ProviderFlow, LibcurlIsLoadedWhenTheFirstEmailIsSent) {
   ProviderCase p = provider();
   auto fake = p.make_fake();
-  RunningServer server({{p.key_env, p.key},
-                        {p.url_env, fake->base_url()},
-                        {"EMAIL_FROM", "Acme <login@acme.test>"},
-                        {"AUTH_SESSION_STRATEGY", strategy()}});
+  RunningServer server(server_env(p, *fake));
   ASSERT_FALSE(server.process().failed()) << server.process().logs();
   TestClient browser = server.client();
   EXPECT_EQ(browser.get("/api/auth/session").status, 200);
