@@ -11,11 +11,11 @@ namespace {
 // The soname of libcurl's ABI 4 (every libcurl since 7.16), the library the build compiled for.
 constexpr const char* kLibraryName = "libcurl.so.4";
 
+// Sets `function` to the library's `name`; the first name not found goes into `missing`.
 template <class Function>
-bool resolve(void* library, const char* name, Function& function, std::string& missing) {
+void resolve(void* library, const char* name, Function& function, std::string& missing) {
   function = reinterpret_cast<Function>(dlsym(library, name));
   if (function == nullptr && missing.empty()) missing = name;
-  return function != nullptr;
 }
 
 Result<const CurlApi*> load() {

@@ -25,6 +25,16 @@ struct CurlApi {
   decltype(&::curl_getdate) getdate;
 };
 
+// Owners of an easy handle and of a header/recipient list, freed through the same table.
+struct CurlEasyDeleter {
+  const CurlApi* curl;
+  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
+};
+struct CurlSlistDeleter {
+  const CurlApi* curl;
+  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
+};
+
 // The library, loaded and initialized (curl_global_init) by the first call, on any thread; every
 // later call returns the same table. Error kind "unavailable" when libcurl cannot be loaded, lacks
 // one of the functions or fails to initialize (the same answer to every call). It is never

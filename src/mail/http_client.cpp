@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <mutex>
 #include <string_view>
 
 #include "mail/curl_library.hpp"
@@ -14,17 +13,12 @@ namespace {
 
 constexpr long kMaxConnectionAgeSeconds = 300;
 
-struct EasyDeleter {
-  const CurlApi* curl;
-  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
-};
-
 // This thread's easy handle, created on first use and kept until the thread ends, so that its
 // connection cache outlives each call: the next POST to the same host reuses the open
 // connection (no new TCP connection, no new TLS handshake). Its DNS cache and TLS session
 // cache are kept too. Null when curl_easy_init fails (tried again on the next call).
 CURL* thread_easy_handle(const CurlApi& curl) {
-  thread_local std::unique_ptr<CURL, EasyDeleter> easy(nullptr, EasyDeleter{&curl});
+  thread_local std::unique_ptr<CURL, CurlEasyDeleter> easy(nullptr, CurlEasyDeleter{&curl});
   if (!easy) easy.reset(curl.easy_init());
   return easy.get();
 }
@@ -42,11 +36,6 @@ class ResetOnExit {
  private:
   const CurlApi& curl_;
   CURL* handle_;
-};
-
-struct SlistDeleter {
-  const CurlApi* curl;
-  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
 };
 
 struct Sink {
@@ -120,7 +109,7 @@ Result<HttpResponse> http_post(const HttpPost& request) {
   if (!api) return unavailable("http: " + api.error().message);
   const CurlApi& curl = **api;
 
-  std::unique_ptr<curl_slist, SlistDeleter> headers(nullptr, SlistDeleter{&curl});
+  std::unique_ptr<curl_slist, CurlSlistDeleter> headers(nullptr, CurlSlistDeleter{&curl});
   for (const auto& [name, value] : request.headers) {
     // A CR or LF in a header would let a configured value inject more headers; such a value
     // is a configuration error, reported without echoing it (it may be a key).

@@ -5,7 +5,6 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
@@ -20,15 +19,6 @@
 namespace linkgate::mail {
 
 namespace {
-
-struct EasyDeleter {
-  const CurlApi* curl;
-  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  const CurlApi* curl;
-  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
-};
 
 struct Upload {
   std::string_view data;
@@ -104,10 +94,10 @@ class SmtpTransport final : public Transport {
     if (!api) return permanent_failure("smtp: " + api.error().message);
     const CurlApi& curl = **api;
 
-    std::unique_ptr<CURL, EasyDeleter> easy(curl.easy_init(), EasyDeleter{&curl});
+    std::unique_ptr<CURL, CurlEasyDeleter> easy(curl.easy_init(), CurlEasyDeleter{&curl});
     if (!easy) return permanent_failure("smtp: curl_easy_init failed");
-    std::unique_ptr<curl_slist, SlistDeleter> recipients(
-        curl.slist_append(nullptr, ("<" + to->address + ">").c_str()), SlistDeleter{&curl});
+    std::unique_ptr<curl_slist, CurlSlistDeleter> recipients(
+        curl.slist_append(nullptr, ("<" + to->address + ">").c_str()), CurlSlistDeleter{&curl});
     if (!recipients) return permanent_failure("smtp: out of memory");
 
     const auto total = std::min(options_.total_timeout, time_left);
