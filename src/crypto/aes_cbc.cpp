@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace linkgate::crypto {
 namespace {
@@ -15,12 +16,21 @@ constexpr std::size_t kBlockSize = 16;
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
-// One context per thread, re-initialised (key and IV) by every call: OpenSSL 3 keeps the
-// provider's cipher state when the cipher stays the same, so no call allocates. Every call sets
-// the key, the IV and the padding afresh, so nothing of one message reaches the next.
-EVP_CIPHER_CTX* thread_ctx() {
-  thread_local CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
-  return ctx.get();
+// A context per thread and direction, and the key it was last initialised with. Every call sets
+// the IV and the padding afresh and restarts the cipher (OpenSSL clears the partial block and the
+// final-block state on every init), so nothing of one message reaches the next. The key schedule
+// is kept while the key stays the same: the JWE path encrypts and decrypts with the same few
+// keys on every call. Encryption and decryption have separate schedules, hence two contexts.
+struct KeyedCipher {
+  CipherCtx ctx{EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free};
+  std::string key;
+  bool keyed = false;
+};
+
+KeyedCipher& thread_cipher(bool encrypt) {
+  thread_local KeyedCipher encrypting;
+  thread_local KeyedCipher decrypting;
+  return encrypt ? encrypting : decrypting;
 }
 
 const unsigned char* bytes(std::string_view s) {
@@ -44,6 +54,24 @@ const EVP_CIPHER* aes256_cbc() {
   return cipher;
 }
 
+// Initialises this thread's context for `encrypt` with `key` and `iv`, padding on; null on
+// failure.
+EVP_CIPHER_CTX* start(bool encrypt, std::string_view key, std::string_view iv) {
+  KeyedCipher& cipher = thread_cipher(encrypt);
+  EVP_CIPHER_CTX* ctx = cipher.ctx.get();
+  if (ctx == nullptr) return nullptr;
+  const bool same_key = cipher.keyed && key == cipher.key;
+  cipher.keyed = false;
+  const int done =
+      same_key
+          ? EVP_CipherInit_ex(ctx, nullptr, nullptr, nullptr, bytes(iv), encrypt ? 1 : 0)
+          : EVP_CipherInit_ex(ctx, aes256_cbc(), nullptr, bytes(key), bytes(iv), encrypt ? 1 : 0);
+  if (done != 1 || EVP_CIPHER_CTX_set_padding(ctx, 1) != 1) return nullptr;
+  if (!same_key) cipher.key.assign(key);
+  cipher.keyed = true;
+  return ctx;
+}
+
 }  // namespace
 
 std::string aes256_cbc_encrypt(std::string_view key, std::string_view iv,
@@ -53,12 +81,8 @@ std::string aes256_cbc_encrypt(std::string_view key, std::string_view iv,
   if (plaintext.size() > static_cast<std::size_t>(INT_MAX) - kBlockSize) {
     fail("aes256_cbc_encrypt: plaintext too large");
   }
-  EVP_CIPHER_CTX* ctx = thread_ctx();
-  if (ctx == nullptr ||
-      EVP_EncryptInit_ex(ctx, aes256_cbc(), nullptr, bytes(key), bytes(iv)) != 1 ||
-      EVP_CIPHER_CTX_set_padding(ctx, 1) != 1) {
-    fail("AES-CBC init failed");
-  }
+  EVP_CIPHER_CTX* ctx = start(true, key, iv);
+  if (ctx == nullptr) fail("AES-CBC init failed");
   std::string out(plaintext.size() + kBlockSize, '\0');
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   int len = 0;
@@ -81,12 +105,8 @@ std::optional<std::string> aes256_cbc_decrypt(std::string_view key, std::string_
       ciphertext.size() > static_cast<std::size_t>(INT_MAX) - kBlockSize) {
     return std::nullopt;
   }
-  EVP_CIPHER_CTX* ctx = thread_ctx();
-  if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx, aes256_cbc(), nullptr, bytes(key), bytes(iv)) != 1 ||
-      EVP_CIPHER_CTX_set_padding(ctx, 1) != 1) {
-    return std::nullopt;
-  }
+  EVP_CIPHER_CTX* ctx = start(false, key, iv);
+  if (ctx == nullptr) return std::nullopt;
   std::string out(ciphertext.size() + kBlockSize, '\0');
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   int len = 0;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "crypto/digest.hpp"
 
@@ -39,12 +41,31 @@ MacCtx new_hmac_ctx(const char* digest) {
   return ctx;
 }
 
-std::string hmac(EVP_MAC_CTX* ctx, std::string_view key,
+// A thread's HMAC context and the key it was last keyed with. Keying costs two compressions of
+// the digest (the inner and outer pads) plus the provider's set-up; the JWE and CSRF paths key
+// with the same few secrets on every call, so a call with the previous key skips it: OpenSSL
+// restarts the MAC from the pads it computed for that key.
+struct KeyedMac {
+  explicit KeyedMac(MacCtx c) : ctx(std::move(c)) {}
+  MacCtx ctx;
+  std::string key;
+  bool keyed = false;
+};
+
+std::string hmac(KeyedMac& mac, std::string_view key,
                  std::initializer_list<std::string_view> parts) {
-  // A null key would mean "keep the previous key"; an empty key is valid HMAC input.
-  static const unsigned char empty = 0;
-  const auto* key_ptr = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
-  if (EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) != 1) fail("HMAC failed");
+  EVP_MAC_CTX* ctx = mac.ctx.get();
+  if (mac.keyed && key == mac.key) {
+    if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) fail("HMAC failed");
+  } else {
+    // A null key would mean "keep the previous key"; an empty key is valid HMAC input.
+    static const unsigned char empty = 0;
+    const auto* key_ptr = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
+    mac.keyed = false;
+    if (EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) != 1) fail("HMAC failed");
+    mac.key.assign(key);
+    mac.keyed = true;
+  }
   for (std::string_view part : parts) {
     if (part.empty()) continue;
     if (EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) !=
@@ -58,24 +79,24 @@ std::string hmac(EVP_MAC_CTX* ctx, std::string_view key,
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-EVP_MAC_CTX* sha512_ctx() {
-  thread_local const MacCtx ctx = new_hmac_ctx("SHA512");
-  return ctx.get();
+KeyedMac& sha512_mac() {
+  thread_local KeyedMac mac(new_hmac_ctx("SHA512"));
+  return mac;
 }
 
 }  // namespace
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  thread_local const MacCtx ctx = new_hmac_ctx("SHA256");
-  return hmac(ctx.get(), key, {data});
+  thread_local KeyedMac mac(new_hmac_ctx("SHA256"));
+  return hmac(mac, key, {data});
 }
 
 std::string hmac_sha512(std::string_view key, std::string_view data) {
-  return hmac(sha512_ctx(), key, {data});
+  return hmac(sha512_mac(), key, {data});
 }
 
 std::string hmac_sha512(std::string_view key, std::initializer_list<std::string_view> parts) {
-  return hmac(sha512_ctx(), key, parts);
+  return hmac(sha512_mac(), key, parts);
 }
 
 }  // namespace linkgate::crypto

@@ -50,6 +50,34 @@ TEST(Digest, HmacRfc4231Case2) {
             "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
+// A thread's HMAC context keeps the last key's pads: calls that repeat, alternate or shorten
+// keys must each give the MAC of their own key (RFC 4231 cases 1 and 2).
+TEST(Digest, HmacGivesEachCallsOwnKeyWhenKeysRepeatOrAlternate) {
+  const std::string key1(20, '\x0b');
+  const std::string case1 =
+      "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
+      "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854";
+  const std::string case2 =
+      "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+      "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737";
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(hex_encode(hmac_sha512(key1, "Hi There")), case1);
+    EXPECT_EQ(hex_encode(hmac_sha512(key1, "Hi There")), case1);
+    EXPECT_EQ(hex_encode(hmac_sha512("Jefe", "what do ya want for nothing?")), case2);
+    EXPECT_EQ(hex_encode(hmac_sha512("Jefe", {"what do ya ", "want for nothing?"})), case2);
+  }
+  // A key that is a prefix of the previous one, then the empty key, then back.
+  const std::string jef = hex_encode(hmac_sha512("Jef", "x"));
+  EXPECT_NE(jef, hex_encode(hmac_sha512("Jefe", "x")));
+  EXPECT_EQ(hex_encode(hmac_sha512("Jef", "x")), jef);
+  EXPECT_EQ(hex_encode(hmac_sha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex_encode(hmac_sha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
 TEST(Digest, HmacAcceptsEmptyKeyAndData) {
   EXPECT_EQ(hex_encode(hmac_sha256("", "")),
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
