@@ -55,6 +55,9 @@ cleanup() {
     kill "$fake_pid" 2>/dev/null || true
     wait "$fake_pid" 2>/dev/null || true
   fi
+  if [ -n "${BENCH_KEEP:-}" ] && [ -f "$work/pg/data_dir" ]; then
+    cp "$(cat "$work/pg/data_dir")/server.log" "$work/postgres.log" 2>/dev/null || true
+  fi
   "$root/tests/pg/stop_cluster.sh" "$work/pg" >/dev/null 2>&1 || true
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
 }
@@ -133,6 +136,20 @@ clean_load_rows() {
 
 emails_sent() { curl -sf "http://127.0.0.1:$FAKE_POSTMARK_PORT/count"; }
 
+# With BENCH_PG_WAITS=1: samples what PostgreSQL's client backends wait on (pg_stat_activity,
+# every 20 ms, through one psql session) for SECONDS, and prints the tally to OUT: CPU means
+# running, Client:ClientRead means waiting for the server under test, LWLock:* means queued
+# behind another backend (WALWrite: the commit's WAL write; BufferContent: a hot page).
+sample_pg_waits() {
+  local seconds=$1 out=$2 n
+  n=$((seconds * 50))
+  for _ in $(seq 1 "$n"); do
+    echo "SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') FROM
+      pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active'
+      AND pid <> pg_backend_pid(); SELECT pg_sleep(0.02);"
+  done | psql "$pg_url" -qAt 2>/dev/null | grep -v '^$' | sort | uniq -c | sort -rn >"$out" || true
+}
+
 # One wrk run: SCRIPT URL SECONDS OUT PREFIX.
 wrk_run() {
   env BENCH_WRK_DIR="$bench/wrk" BENCH_OUT="$4" BENCH_WRK_THREADS="$BENCH_WRK_THREADS" \
@@ -196,7 +213,17 @@ measure() {
     [ "$id" = 4 ] && emails_before=$(emails_sent)
     log "$tag: load ${BENCH_DURATION}s, $BENCH_CONNECTIONS connections"
     cpu_before=$(ticks "$server_pid") pg_before=$(pg_ticks)
+    local sampler=""
+    if [ -n "${BENCH_PG_WAITS:-}" ] && [[ "$id" == 2p || "$id" == 4 || "$id" == 5 ]]; then
+      sample_pg_waits "$BENCH_DURATION" "$work/waits-$tag.txt" &
+      sampler=$!
+    fi
     wrk_run "$script" "$url" "$BENCH_DURATION" "$work/main.json" "$main" || ok=false note="wrk failed"
+    if [ -n "$sampler" ]; then
+      wait "$sampler" || true
+      log "$tag: what PostgreSQL's active backends waited on (samples):"
+      head -n 8 "$work/waits-$tag.txt" >&2
+    fi
     cpu_after=$(ticks "$server_pid") pg_after=$(pg_ticks)
     [ "$id" = 4 ] && emails_after=$(emails_sent)
   fi
@@ -224,7 +251,7 @@ measure() {
     fs.appendFileSync(process.env.RESULTS, JSON.stringify(row) + "\n");
     const w = row.wrk;
     console.error(w ? `  ${(w.requests / (w.duration_us / 1e6)).toFixed(0)} req/s, p50 ${w.p50_us} us, ` +
-      `p99 ${w.p99_us} us, bad ${w.bad}, status errors ${w.errors.status}, idle ${idle} kB, peak ${peak} kB, after ${after} kB, ` +
+      `p90 ${w.p90_us} us, p99 ${w.p99_us} us, p99.9 ${w.p999_us} us, max ${w.max_us} us, bad ${w.bad}, status errors ${w.errors.status}, idle ${idle} kB, peak ${peak} kB, after ${after} kB, ` +
       `server CPU ${(1e6 * row.cpu_s / w.requests).toFixed(0)} us/req, PostgreSQL CPU ${(1e6 * row.pg_cpu_s / w.requests).toFixed(0)} us/req`
       : `  FAILED: ${note}`);
   ' "$id" "$server" "$label" "$idle_kb" "$peak_kb" "$after_kb" "$ok" "$note" \
@@ -237,7 +264,7 @@ log "starting a private PostgreSQL cluster"
 # synchronous_commit at PostgreSQL's default (on; the test clusters turn it off): with it off,
 # every commit signals the WAL writer awake, which cost more CPU per commit than the backend's
 # own WAL write (fsync stays off, so no disk flush is measured) in the case-5 profile.
-LINKGATE_PG_EXTRA_OPTIONS="-c synchronous_commit=on" "$root/tests/pg/start_cluster.sh" "$work/pg" >&2
+LINKGATE_PG_EXTRA_OPTIONS="-c synchronous_commit=on ${BENCH_PG_OPTIONS:-}" "$root/tests/pg/start_cluster.sh" "$work/pg" >&2
 pg_url=$(cat "$work/pg/url")
 "$linkgate" migrate --database-url "$pg_url" >&2
 psql_q "INSERT INTO users (name, email, \"emailVerified\") VALUES (NULL, 'bench@bench.example', now());
