@@ -37,20 +37,25 @@ std::optional<Route> parse_route(std::string_view path, std::string_view base_pa
   if (!path.starts_with(base_path)) return std::nullopt;
   std::string_view rest = path.substr(base_path.size());
   if (!rest.empty() && rest.front() != '/') return std::nullopt;
-  std::vector<std::string_view> segments;
+  // At most two segments make a route: a third ends the parse (no allocation per request).
+  std::array<std::string_view, 2> segments;
+  std::size_t count = 0;
   while (!rest.empty()) {
     auto slash = rest.find('/');
     std::string_view segment = rest.substr(0, slash);
-    if (!segment.empty()) segments.push_back(segment);
+    if (!segment.empty()) {
+      if (count == segments.size()) return std::nullopt;
+      segments[count++] = segment;
+    }
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  if (segments.empty() || segments.size() > 2) return std::nullopt;
+  if (count == 0) return std::nullopt;
   if (std::find(kActions.begin(), kActions.end(), segments[0]) == kActions.end()) {
     return std::nullopt;
   }
   Route route{std::string(segments[0]), ""};
-  if (segments.size() == 2) {
+  if (count == 2) {
     if (route.action != "signin" && route.action != "callback") return std::nullopt;
     if (segments[1] != "undefined") route.provider_id = std::string(segments[1]);
   }

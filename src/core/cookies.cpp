@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -212,8 +213,9 @@ std::optional<std::string> read_chunked_cookie(const RequestCookies& cookies,
   // (index, value) of the first occurrence of each matching name. The unsuffixed name sorts
   // first; Auth.js leaves its position unspecified (NaN), and a request holding both forms is
   // stale anyway.
-  std::vector<std::pair<long long, std::string_view>> parts;
-  std::vector<std::string_view> taken;
+  // Inline room for the usual one or two chunks: no allocation on the /session path.
+  boost::container::small_vector<std::pair<long long, std::string_view>, 4> parts;
+  boost::container::small_vector<std::string_view, 4> taken;
   for (const auto& [cookie_name, value] : cookies.all()) {
     const auto index = chunk_index(cookie_name, name);
     if (!index) continue;

@@ -1,9 +1,11 @@
 #include "core/session_jwt.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 
@@ -51,8 +53,14 @@ SessionJwtCodec::SessionJwtCodec(const std::vector<std::string>& secrets,
     keys_.push_back(derive_session_key(secret, cookie_name));
 }
 
-std::string SessionJwtCodec::encode(boost::json::object claims, TimePoint now,
+std::string SessionJwtCodec::encode(const boost::json::object& given, TimePoint now,
                                     std::chrono::seconds max_age) const {
+  // The copy that gets the times and the jti lives in a buffer on this frame (a session's claims
+  // fit; more spills to the heap) and never leaves it: /session re-issues the cookie on every
+  // call, and a heap copy of the claims cost one allocation per member and string.
+  alignas(std::max_align_t) unsigned char buffer[2048];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  boost::json::object claims(given, &arena);
   const std::int64_t iat = epoch_seconds(now);
   claims["iat"] = iat;
   claims["exp"] = iat + static_cast<std::int64_t>(max_age.count());

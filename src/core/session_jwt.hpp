@@ -19,9 +19,10 @@ class SessionJwtCodec {
   // __Secure- prefix when there is one). REQUIRES: !secrets.empty().
   SessionJwtCodec(const std::vector<std::string>& secrets, std::string_view cookie_name);
 
-  // Sets iat = now (s), exp = now + max_age (s) and a fresh jti (UUID) over the given claims,
-  // and encrypts with the first secret's key.
-  std::string encode(boost::json::object claims, TimePoint now, std::chrono::seconds max_age) const;
+  // Sets iat = now (s), exp = now + max_age (s) and a fresh jti (UUID) over (a copy of) the given
+  // claims, and encrypts with the first secret's key.
+  std::string encode(const boost::json::object& claims, TimePoint now,
+                     std::chrono::seconds max_age) const;
 
   // Decrypts with whichever secret's key matches, parses the JSON object and checks exp and nbf
   // with a 15 s tolerance. nullopt for anything invalid, expired or not a JSON object.

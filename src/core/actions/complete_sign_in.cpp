@@ -92,9 +92,8 @@ Response finish_sign_in(Context& ctx, const SessionAndUser& written, const Accou
     auto claims = run_jwt_callback(ctx.state, std::move(params));
     if (!claims) return ctx.error_redirect(ErrorKind::error, "Configuration");
     if (claims->has_value()) {
-      std::string jwt =
-          ctx.state.jwt_codec(ctx.secure())
-              .encode(std::move(**claims), ctx.now(), ctx.state.config.session_max_age);
+      std::string jwt = ctx.state.jwt_codec(ctx.secure())
+                            .encode(**claims, ctx.now(), ctx.state.config.session_max_age);
       set_session_cookie(ctx, r, jwt, expires);
     } else {
       // The jwt callback said no session: whatever session cookie there was goes (§4).
