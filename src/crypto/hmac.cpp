@@ -61,7 +61,6 @@ std::string hmac(KeyedMac& mac, std::string_view key,
     // A null key would mean "keep the previous key"; an empty key is valid HMAC input.
     static const unsigned char empty = 0;
     const auto* key_ptr = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
-    mac.keyed = false;
     if (EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) != 1) fail("HMAC failed");
     mac.key.assign(key);
     mac.keyed = true;

@@ -66,7 +66,8 @@ TEST(Digest, HmacGivesEachCallsOwnKeyWhenKeysRepeatOrAlternate) {
     EXPECT_EQ(hex_encode(hmac_sha512("Jefe", "what do ya want for nothing?")), case2);
     EXPECT_EQ(hex_encode(hmac_sha512("Jefe", {"what do ya ", "want for nothing?"})), case2);
   }
-  // A key that is a prefix of the previous one, then the empty key, then back.
+  // A key that is a prefix of the previous one; on the SHA-256 context, the empty key, another
+  // key, then the empty key again.
   const std::string jef = hex_encode(hmac_sha512("Jef", "x"));
   EXPECT_NE(jef, hex_encode(hmac_sha512("Jefe", "x")));
   EXPECT_EQ(hex_encode(hmac_sha512("Jef", "x")), jef);
