@@ -75,6 +75,14 @@ icu::UnicodeString js_trim(const icu::UnicodeString& s) {
   return icu::UnicodeString(s, start, end - start);
 }
 
+// Auth.js step 1 on UTF-16 text: NFKC, root-locale lowercase, JS trim.
+icu::UnicodeString nfkc_lower_trim(const icu::Normalizer2& nfkc, const icu::UnicodeString& input,
+                                   UErrorCode& status) {
+  icu::UnicodeString text = nfkc.normalize(input, status);
+  text.toLower(icu::Locale::getRoot());
+  return js_trim(text);
+}
+
 // Beyond Auth.js: code points no address needs and that enable header injection or display
 // spoofing: controls (CR/LF/TAB/NUL, C1), format characters (zero-width, bidi overrides, BOM),
 // private use, and any white space.
@@ -112,12 +120,18 @@ Result<std::string> normalize_identifier(std::string_view email) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status) || nfkc == nullptr) return invalid();
-  icu::UnicodeString text = nfkc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
-                                                email.data(), static_cast<int32_t>(email.size()))),
-                                            status);
+  const icu::UnicodeString text =
+      nfkc_lower_trim(*nfkc,
+                      icu::UnicodeString::fromUTF8(
+                          icu::StringPiece(email.data(), static_cast<int32_t>(email.size()))),
+                      status);
+  // Beyond Auth.js: the result must survive step 1 unchanged, so that normalizing a stored
+  // identifier gives it back and one address never splits into two users. Lowercasing can undo
+  // NFKC: U+0130 (İ) becomes 'i' + U+0307, which a following mark below (ccc < 230) must precede
+  // in normal form, so "İ\u0320" would map to one string now and to another on a second pass.
   if (U_FAILURE(status)) return invalid();
-  text.toLower(icu::Locale::getRoot());
-  text = js_trim(text);
+  const bool stable = nfkc_lower_trim(*nfkc, text, status) == text;
+  if (U_FAILURE(status) || !stable) return invalid();
 
   for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
     if (is_forbidden_code_point(text.char32At(i))) return invalid();

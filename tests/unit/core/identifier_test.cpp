@@ -81,6 +81,28 @@ TEST(NormalizeIdentifier, Section34NfkcAndLowercase) {
   expect_ok("e\xCC\x81@example.com", "\xC3\xA9@example.com");   // e + combining acute → é
 }
 
+// JS toLowerCase maps U+0130 (İ) to 'i' + U+0307 (combining dot above), as ICU's root locale does.
+TEST(NormalizeIdentifier, DottedCapitalIBecomesIWithCombiningDot) {
+  expect_ok("\xC4\xB0stanbul@example.com.tr", "i\xCC\x87stanbul@example.com.tr");
+  expect_ok("\xC4\xB0\xCC\x81@example.com", "i\xCC\x87\xCC\x81@example.com");  // mark above
+}
+
+// Beyond Auth.js: an address whose step-1 result changes on a second pass is refused, so every
+// accepted identifier normalizes to itself. Lowercasing İ puts U+0307 (ccc 230) before a mark
+// below (ccc < 230) that NFKC must order first: Auth.js maps "\u0130\u0320fm@..." to
+// "i\u0307\u0320fm@...", and that to "i\u0320\u0307fm@...". Found by fuzz_normalizer; the first
+// input is its seed fuzz/corpus/fuzz_normalizer/turkish_i_mark_below.
+TEST(NormalizeIdentifier, AddressWhoseNormalFormIsNotStableIsRejected) {
+  expect_invalid(
+      "\xC4\xB0\xCC\xA0"
+      "fm@example.com");                                    // İ + U+0320 minus sign below
+  expect_invalid("\xC4\xB0\xCC\xBCJ\xC3\xB8J\xC3\xBC@Bc");  // İ + U+033C seagull below
+  expect_invalid(
+      "\xC4\xB0\xCC\xAE"
+      "fo@ex,1**e.m");                               // İ + U+032E breve below
+  expect_invalid("a@\xC4\xB0\xCC\xA0.example.com");  // the same in the domain
+}
+
 TEST(NormalizeIdentifier, NonAsciiLocalPartAndIdnDomainAreAccepted) {
   expect_ok("JOS\xC3\x89@Ex\xC3\xA4mple.com", "jos\xC3\xA9@ex\xC3\xA4mple.com");
   expect_ok("\xE7\x94\xA8\xE6\x88\xB7@\xE4\xBE\x8B\xE5\xAD\x90.\xE5\xB9\xBF\xE5\x91\x8A",
