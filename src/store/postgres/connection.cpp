@@ -60,6 +60,17 @@ std::string option_value(const PQconninfoOption* options, const char* keyword) {
   return "";
 }
 
+// The URL's value, else the environment variable libpq would read in its place.
+std::string option_or_env(const PQconninfoOption* options, const char* keyword,
+                          const char* variable) {
+  std::string value = option_value(options, keyword);
+  if (value.empty()) {
+    const char* from_env = std::getenv(variable);
+    if (from_env != nullptr) value = from_env;
+  }
+  return value;
+}
+
 }  // namespace
 
 Result<ConnectSettings> parse_connect_settings(const std::string& url,
@@ -81,6 +92,9 @@ Result<ConnectSettings> parse_connect_settings(const std::string& url,
   // variable is honoured by passing no default at all.
   const char* gssencmode_env = std::getenv("PGGSSENCMODE");
   if (gssencmode_env == nullptr || *gssencmode_env == '\0') settings.default_gssencmode = "disable";
+  settings.hosts.host = option_or_env(options, "host", "PGHOST");
+  settings.hosts.hostaddr = option_or_env(options, "hostaddr", "PGHOSTADDR");
+  settings.hosts.port = option_or_env(options, "port", "PGPORT");
   const std::string user = option_value(options, "user");
   const std::string host = option_value(options, "host");
   const std::string port = option_value(options, "port");
@@ -174,25 +188,48 @@ std::optional<TimePoint> Rows::optional_time(int row, int column) const {
 // ---- Connection ----
 
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
+  const Deadline deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
+  const auto connect_error = [&](const std::string& reason) {
+    return make_error("unavailable", "connect",
+                      "cannot connect to " + settings.description + ": " +
+                          clean_message(reason, settings.password));
+  };
+  // Host names are looked up here, never by libpq (store/postgres/host_resolution.hpp).
+  auto resolved = resolve_host_list(settings.hosts, settings.resolve_host, deadline);
+  if (!resolved) return connect_error(resolved.error().message);
+  const auto* hosts = resolved->has_value() ? &**resolved : nullptr;
+  const auto value_or_null = [](const std::string& value) {
+    return value.empty() ? nullptr : value.c_str();
+  };
+
   const std::string timeout = std::to_string(settings.connect_timeout.count());
   // Defaults first: the URL (expanded from dbname) overrides them when it sets the same keyword.
-  const char* keywords[] = {"connect_timeout", "application_name", "gssencmode", "dbname", nullptr};
-  const char* values[] = {
-      timeout.c_str(), "linkgate",
-      settings.default_gssencmode.empty() ? nullptr : settings.default_gssencmode.c_str(),
-      settings.url.c_str(), nullptr};
+  // The resolved host lists come after it, so that they replace the URL's.
+  const char* keywords[] = {"connect_timeout",
+                            "application_name",
+                            "gssencmode",
+                            "dbname",
+                            "host",
+                            "hostaddr",
+                            "port",
+                            nullptr};
+  const char* values[] = {timeout.c_str(),
+                          "linkgate",
+                          value_or_null(settings.default_gssencmode),
+                          settings.url.c_str(),
+                          hosts != nullptr ? hosts->host.c_str() : nullptr,
+                          hosts != nullptr ? hosts->hostaddr.c_str() : nullptr,
+                          hosts != nullptr ? value_or_null(hosts->port) : nullptr,
+                          nullptr};
   // Started here and driven by PQconnectPoll, so that the waits go through store::wait_socket
   // (a fiber's wait suspends only the fiber). The connect timeout bounds the whole attempt.
   PGconn* conn = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return make_error("unavailable", "connect", "out of memory");
   const auto fail = [&](std::string reason) {
-    Error error = make_error("unavailable", "connect",
-                             "cannot connect to " + settings.description + ": " +
-                                 clean_message(std::move(reason), settings.password));
+    Error error = connect_error(reason);
     PQfinish(conn);
     return error;
   };
-  const Deadline deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
   PostgresPollingStatusType progress =
       PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
   while (progress != PGRES_POLLING_OK) {

@@ -19,6 +19,7 @@
 
 #include "linkgate/result.hpp"
 #include "linkgate/store.hpp"
+#include "store/postgres/host_resolution.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -35,6 +36,11 @@ struct ConnectSettings {
   // a connection does not first look for Kerberos credentials (libpq's default, "prefer", loads
   // and initializes Kerberos for every new connection). Empty: libpq decides.
   std::string default_gssencmode;
+  // The URL's host, hostaddr and port lists (PGHOST, PGHOSTADDR, PGPORT where the URL has none),
+  // and how their host names are looked up before each connect
+  // (store/postgres/host_resolution.hpp).
+  HostList hosts;
+  ResolveHost resolve_host = resolve_with_getaddrinfo;
 };
 
 // Validates `url` with libpq's own parser. The Error never repeats the URL (it may hold a
