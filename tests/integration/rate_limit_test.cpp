@@ -204,9 +204,9 @@ TEST(RateLimits, OnByDefault) {
   }
   EXPECT_EQ(outbox_size(browser), 5u);
   for (int i = 6; i < 30; ++i) {
-    EXPECT_EQ(request_link(browser, "outbox", "d" + std::to_string(i) + "@example.com")
-                  .header("location"),
-              ok);
+    std::string address = "d";
+    address.append(std::to_string(i)).append("@example.com");
+    EXPECT_EQ(request_link(browser, "outbox", address).header("location"), ok);
   }
   expect_rate_limited(request_link(browser, "outbox", "d30@example.com"), server.origin(), 300);
   EXPECT_EQ(outbox_size(browser), 29u);

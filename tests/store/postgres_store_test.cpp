@@ -45,7 +45,8 @@ std::vector<std::string> query_rows(const std::string& url, const std::string& s
     for (int r = 0; r < PQntuples(result); ++r) {
       std::string row;
       for (int c = 0; c < PQnfields(result); ++c) {
-        row += (c == 0 ? "" : "|") + std::string(PQgetvalue(result, r, c));
+        if (c > 0) row += '|';
+        row += PQgetvalue(result, r, c);
       }
       rows.push_back(row);
     }
