@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/connection_deadlines.hpp"
 #include "server/loop_fiber.hpp"
 #include "server/response_bytes.hpp"
 
@@ -65,6 +67,20 @@ std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count) {
   return contexts;
 }
 
+// Deadlines are checked every eighth of the read timeout, between 50 ms and 1 s: a connection is
+// closed at most that much later than its timeout.
+std::vector<std::unique_ptr<ConnectionDeadlines>> make_deadlines(
+    const std::vector<std::unique_ptr<asio::io_context>>& contexts, std::chrono::seconds timeout) {
+  const auto tick = std::clamp<std::chrono::steady_clock::duration>(
+      std::chrono::steady_clock::duration(timeout) / 8, std::chrono::milliseconds(50),
+      std::chrono::seconds(1));
+  std::vector<std::unique_ptr<ConnectionDeadlines>> deadlines;
+  for (const auto& context : contexts) {
+    deadlines.push_back(std::make_unique<ConnectionDeadlines>(*context, tick));
+  }
+  return deadlines;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -73,6 +89,8 @@ struct HttpServer::Impl {
   HttpServerOptions options;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::io_context& io;  // the first context: acceptor, signals, sweep timer
+  // The read and write deadlines of each context's connections (same index as `contexts`).
+  std::vector<std::unique_ptr<ConnectionDeadlines>> deadlines;
   std::size_t next_context = 0;
   asio::thread_pool workers;        // may wait on a mailer or a hook
   asio::thread_pool store_workers;  // wait only on the store
@@ -87,6 +105,7 @@ struct HttpServer::Impl {
         options(std::move(o)),
         contexts(make_contexts(options.io_threads)),
         io(*contexts.front()),
+        deadlines(make_deadlines(contexts, options.read_timeout)),
         workers(static_cast<std::size_t>(std::max(1, options.worker_threads))),
         store_workers(static_cast<std::size_t>(std::max(1, options.store_threads))),
         acceptor(io),
@@ -119,12 +138,13 @@ struct HttpServer::Impl {
   // co_spawn moves into its frame.
   asio::awaitable<Response> route_on_worker(Request request) { co_return route(request); }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+  // `deadlines` belongs to the socket's io_context, on whose thread the session runs.
+  asio::awaitable<void> session(tcp::socket socket, ConnectionDeadlines& deadlines) {
+    ConnectionDeadlines::Slot deadline(deadlines, socket);
     std::string remote;
     {
       boost::system::error_code ec;
-      auto endpoint = stream.socket().remote_endpoint(ec);
+      auto endpoint = socket.remote_endpoint(ec);
       if (!ec) remote = endpoint.address().to_string();
     }
     beast::flat_buffer buffer;
@@ -132,19 +152,20 @@ struct HttpServer::Impl {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       parser.body_limit(options.body_limit);
-      stream.expires_after(options.read_timeout);
-      auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      deadline.expires_after(options.read_timeout);
+      auto [read_error, read_bytes] = co_await http::async_read(socket, buffer, parser, use_tuple);
       (void)read_bytes;
-      if (read_error == http::error::end_of_stream || read_error == beast::error::timeout ||
+      deadline.expires_never();
+      if (deadline.expired() || read_error == http::error::end_of_stream ||
           read_error == asio::error::connection_reset || read_error == asio::error::eof) {
         break;
       }
       if (read_error) {
         // Oversized or malformed input: Auth.js's 400, then close (the stream is out of sync).
         auto reply = serialize_response(bad_request_response(), 11, false, false);
-        stream.expires_after(options.read_timeout);
-        co_await asio::async_write(stream, asio::buffer(reply), use_tuple);
-        co_await drain_then_close(stream);
+        deadline.expires_after(options.read_timeout);
+        co_await asio::async_write(socket, asio::buffer(reply), use_tuple);
+        co_await drain_then_close(socket, deadline);
         co_return;
       }
       auto& in = parser.get();
@@ -153,32 +174,32 @@ struct HttpServer::Impl {
       const unsigned version = in.version();
       Response response = co_await respond(to_request(in, remote));
       auto reply = serialize_response(response, version, keep_alive, head);
-      stream.expires_after(options.read_timeout);
+      deadline.expires_after(options.read_timeout);
       auto [write_error, written] =
-          co_await asio::async_write(stream, asio::buffer(reply), use_tuple);
+          co_await asio::async_write(socket, asio::buffer(reply), use_tuple);
       (void)written;
       if (write_error || !keep_alive) break;
     }
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   // Lingering close after a rejected request: stop sending, then read and discard what the client
   // is still uploading (bounded in bytes and time) so the kernel does not answer the unread bytes
   // with a reset that would destroy the 400 before the client reads it.
-  asio::awaitable<void> drain_then_close(beast::tcp_stream& stream) {
+  asio::awaitable<void> drain_then_close(tcp::socket& socket, ConnectionDeadlines::Slot& deadline) {
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
     constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
     std::array<char, 16 * 1024> sink{};
     std::size_t drained = 0;
-    stream.expires_after(std::chrono::seconds(2));
+    deadline.expires_after(std::chrono::seconds(2));
     while (drained < kDrainLimit) {
-      auto [error, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      auto [error, n] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
       if (error) break;
       drained += n;
     }
-    stream.socket().close(ignored);
+    socket.close(ignored);
   }
 
   static Response bad_request_response() {
@@ -191,12 +212,14 @@ struct HttpServer::Impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto& target = *contexts[next_context];
+      const std::size_t target = next_context;
       next_context = (next_context + 1) % contexts.size();
-      auto [ec, socket] = co_await acceptor.async_accept(target.get_executor(), use_tuple);
+      auto [ec, socket] =
+          co_await acceptor.async_accept(contexts[target]->get_executor(), use_tuple);
       if (ec == asio::error::operation_aborted) co_return;
       if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
-      asio::co_spawn(socket.get_executor(), session(std::move(socket)), asio::detached);
+      asio::co_spawn(socket.get_executor(), session(std::move(socket), *deadlines[target]),
+                     asio::detached);
     }
   }
 
