@@ -68,12 +68,12 @@ std::string SessionJwtCodec::encode(const boost::json::object& given, TimePoint 
   return jwe_encrypt(keys_.front(), boost::json::serialize(claims));
 }
 
-std::optional<boost::json::object> SessionJwtCodec::decode(std::string_view token,
-                                                           TimePoint now) const {
+std::optional<boost::json::object> SessionJwtCodec::decode(std::string_view token, TimePoint now,
+                                                           boost::json::storage_ptr storage) const {
   const auto payload = jwe_decrypt(token, keys_);
   if (!payload) return std::nullopt;
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(*payload, ec);
+  boost::json::value parsed = boost::json::parse(*payload, ec, std::move(storage));
   if (ec || !parsed.is_object()) return std::nullopt;
   boost::json::object& claims = parsed.get_object();
 

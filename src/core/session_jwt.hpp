@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -25,8 +26,10 @@ class SessionJwtCodec {
                      std::chrono::seconds max_age) const;
 
   // Decrypts with whichever secret's key matches, parses the JSON object and checks exp and nbf
-  // with a 15 s tolerance. nullopt for anything invalid, expired or not a JSON object.
-  std::optional<boost::json::object> decode(std::string_view token, TimePoint now) const;
+  // with a 15 s tolerance. nullopt for anything invalid, expired or not a JSON object. The claims
+  // are allocated from `storage` (the heap by default).
+  std::optional<boost::json::object> decode(std::string_view token, TimePoint now,
+                                            boost::json::storage_ptr storage = {}) const;
 
  private:
   std::vector<JweKey> keys_;

@@ -1,4 +1,5 @@
 // GET|POST /session — read (and slide) the current session (authjs-behaviour.md §1, §5).
+#include <array>
 #include <boost/json.hpp>
 
 #include "core/actions/actions.hpp"
@@ -17,9 +18,10 @@ json::value claim_or_null(const json::object& claims, std::string_view key) {
 }
 
 json::object session_object(const json::value& name, const json::value& email,
-                            const json::value& image, TimePoint expires) {
-  json::object user{{"name", name}, {"email", email}, {"image", image}};
-  return json::object{{"user", std::move(user)}, {"expires", iso8601(expires)}};
+                            const json::value& image, TimePoint expires,
+                            const json::storage_ptr& storage = {}) {
+  json::object user({{"name", name}, {"email", email}, {"image", image}}, storage);
+  return json::object({{"user", std::move(user)}, {"expires", iso8601(expires)}}, storage);
 }
 
 // POST /session's `data` (the client's update() argument): a JSON body's member as it is, a
@@ -48,7 +50,15 @@ Response null_session(const Context& ctx, bool no_cache) {
 Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   const TimePoint now = ctx.now();
   const auto& codec = ctx.state.jwt_codec(ctx.secure());
-  auto claims = codec.decode(cookie, now);
+  // With no jwt or session callback and no session event, nothing of the claims or the answer
+  // outlives this call but strings, so both are built in an arena on this frame: no heap
+  // allocation per claim. A hook could keep what it is given, so with one they use the heap.
+  const auto& config = ctx.state.config;
+  const bool hooked = config.callbacks.jwt || config.callbacks.session || config.events.session;
+  std::array<unsigned char, 4096> arena_bytes;
+  json::monotonic_resource arena(arena_bytes.data(), arena_bytes.size());
+  const json::storage_ptr storage = hooked ? json::storage_ptr() : json::storage_ptr(&arena);
+  auto claims = codec.decode(cookie, now, storage);
   if (!claims) {
     ctx.state.log(LogLevel::info, "session: rejected an invalid or expired session JWT");
     Response r = null_session(ctx, no_cache);
@@ -59,8 +69,8 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   // or a failure signs the browser out (§5).
   const bool update = ctx.request.method == "POST";
   const json::value data = update_data(ctx);
-  JwtParams jwt_params;
-  jwt_params.token = std::move(*claims);
+  // Move-constructed, so that the claims keep their storage.
+  JwtParams jwt_params{.token = std::move(*claims)};
   if (update) {
     jwt_params.trigger = JwtTrigger::update;
     jwt_params.session = &data;
@@ -74,10 +84,9 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   const json::object& claims_now = **token;
   const TimePoint expires =
       now + std::chrono::duration_cast<std::chrono::milliseconds>(ctx.state.config.session_max_age);
-  SessionParams params;
-  params.session =
-      session_object(claim_or_null(claims_now, "name"), claim_or_null(claims_now, "email"),
-                     claim_or_null(claims_now, "picture"), expires);
+  SessionParams params{.session = session_object(
+                           claim_or_null(claims_now, "name"), claim_or_null(claims_now, "email"),
+                           claim_or_null(claims_now, "picture"), expires, storage)};
   params.token = &claims_now;
   params.update = update;
   if (update) params.new_session = &data;

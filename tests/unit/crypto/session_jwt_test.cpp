@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -38,6 +39,24 @@ TEST(SessionJwt, RoundTripSetsIatExpJti) {
   const std::string jti(claims->at("jti").as_string());
   EXPECT_EQ(jti.size(), 36u);
   EXPECT_EQ(jti[14], '4');
+}
+
+// The /session path decodes into an arena on its stack frame (actions/session.cpp).
+TEST(SessionJwt, DecodeAllocatesTheClaimsFromTheGivenStorage) {
+  const SessionJwtCodec codec({"secret"}, kCookie);
+  const std::string token = codec.encode(jane(), kNow, 3600s);
+  unsigned char bytes[2048];
+  boost::json::monotonic_resource arena(bytes, sizeof bytes);
+  const boost::json::storage_ptr storage(&arena);
+  const auto in_arena = codec.decode(token, kNow, storage);
+  ASSERT_TRUE(in_arena);
+  EXPECT_EQ(in_arena->storage().get(), &arena);
+  EXPECT_EQ(in_arena->at("email").as_string().storage().get(), &arena);
+  EXPECT_EQ(in_arena->at("email"), "jane@example.com");
+  const auto on_heap = codec.decode(token, kNow);
+  ASSERT_TRUE(on_heap);
+  EXPECT_EQ(on_heap->storage().get(), boost::json::storage_ptr().get());
+  EXPECT_EQ(*on_heap, *in_arena);
 }
 
 TEST(SessionJwt, EncodeOverwritesIatExpJtiAuthjs5) {
