@@ -80,5 +80,24 @@ TEST(Base64Url, RejectsBadInput) {
   EXPECT_EQ(base64url_decode(""), std::string());
 }
 
+// Every position of a whole group and of both tail lengths is checked for the alphabet, and
+// both tails for leftover bits.
+TEST(Base64Url, RejectsABadCharacterAtAnyPositionAndNonZeroLeftoverBits) {
+  for (const std::string valid : {"Zm9vYmFy", "Zm9vYmE", "Zm9vYg"}) {
+    ASSERT_TRUE(base64url_decode(valid).has_value()) << valid;
+    for (std::size_t at = 0; at < valid.size(); ++at) {
+      for (const char bad : {'=', '+', '/', '.', ' ', '\0', '\x80'}) {
+        std::string corrupted = valid;
+        corrupted[at] = bad;
+        EXPECT_EQ(base64url_decode(corrupted), std::nullopt) << valid << " at " << at;
+      }
+    }
+  }
+  EXPECT_EQ(base64url_decode("Zm9vYmF"), std::nullopt);  // 3-character tail, low bits set
+  EXPECT_EQ(base64url_decode("Zm9vYmE"), "fooba");
+  EXPECT_EQ(base64url_decode("Zm9vYh"), std::nullopt);  // 2-character tail, low bits set
+  EXPECT_EQ(base64url_decode("Zm9vYg"), "foob");
+}
+
 }  // namespace
 }  // namespace linkgate::crypto
