@@ -116,7 +116,7 @@ Result<HostList> with_addresses(const HostList& hosts, const Lookups& addresses)
   for (std::size_t i = 0; i < host_items.size(); ++i) {
     const std::string& host = host_items[i];
     const auto found = addresses.find(host);
-    if (!needs_lookup(host) || found == addresses.end()) {
+    if (found == addresses.end()) {
       add(host, "", i);
       continue;
     }
@@ -139,33 +139,33 @@ Result<std::optional<HostList>> resolve_host_list(const HostList& hosts, const R
                                                   Deadline deadline) {
   const auto names = names_to_resolve(hosts);
   if (names.empty()) return std::optional<HostList>();
-  Waiter* waiter = current_waiter();
-  if (waiter == nullptr) {
-    auto listed = with_addresses(hosts, look_up(names, resolve));
-    if (!listed) return listed.error();
-    return std::optional<HostList>(std::move(*listed));
+  Lookups found;
+  if (Waiter* waiter = current_waiter(); waiter == nullptr) {
+    found = look_up(names, resolve);
+  } else {
+    // The thread owns what it uses: a fiber that stops waiting (its deadline, or its loop
+    // shutting down) leaves the lookups to finish and be dropped.
+    auto pending = std::make_shared<PendingLookups>();
+    auto signal = waiter->make_signal();
+    try {
+      std::thread([pending, signal, names, resolve] {
+        auto looked_up = look_up(names, resolve);
+        {
+          const std::lock_guard<std::mutex> lock(pending->mutex);
+          pending->found = std::move(looked_up);
+        }
+        signal->raise();
+      }).detach();
+    } catch (const std::system_error&) {
+      return Error{"unavailable", "could not start a thread to resolve host names"};
+    }
+    if (!waiter->wait_signal(signal, deadline)) {
+      return Error{"unavailable", "timeout expired while resolving host names"};
+    }
+    const std::lock_guard<std::mutex> lock(pending->mutex);
+    found = std::move(*pending->found);
   }
-  // The thread owns what it uses: a fiber that stops waiting (its deadline, or its loop shutting
-  // down) leaves the lookups to finish and be dropped.
-  auto pending = std::make_shared<PendingLookups>();
-  auto signal = waiter->make_signal();
-  try {
-    std::thread([pending, signal, names, resolve] {
-      auto found = look_up(names, resolve);
-      {
-        const std::lock_guard<std::mutex> lock(pending->mutex);
-        pending->found = std::move(found);
-      }
-      signal->raise();
-    }).detach();
-  } catch (const std::system_error&) {
-    return Error{"unavailable", "could not start a thread to resolve host names"};
-  }
-  if (!waiter->wait_signal(signal, deadline)) {
-    return Error{"unavailable", "timeout expired while resolving host names"};
-  }
-  const std::lock_guard<std::mutex> lock(pending->mutex);
-  auto listed = with_addresses(hosts, *pending->found);
+  auto listed = with_addresses(hosts, found);
   if (!listed) return listed.error();
   return std::optional<HostList>(std::move(*listed));
 }

@@ -40,10 +40,10 @@ std::vector<std::string> names_to_resolve(const HostList& hosts);
 
 // The lists to give libpq once the names are resolved: each name becomes one entry per address
 // (libpq tries them in order, as it tries the addresses of a name it resolves itself), with its
-// port repeated; other entries stay as they are with an empty hostaddr. A name whose lookup failed
-// is dropped, as libpq skips a name it cannot resolve; when only empty entries (or none) are left,
-// the first failure is returned. A port list whose length matches neither 1 nor the host
-// count is left to libpq to reject, so the lists come back unchanged.
+// port repeated; entries not in `addresses` stay as they are with an empty hostaddr. A name whose
+// lookup failed is dropped, as libpq skips a name it cannot resolve; when only empty entries (or
+// none) are left, the first failure is returned. A port list whose length matches neither 1 nor the
+// host count is left to libpq to reject, so the lists come back unchanged.
 Result<HostList> with_addresses(
     const HostList& hosts,
     const std::map<std::string, Result<std::vector<std::string>>>& addresses);

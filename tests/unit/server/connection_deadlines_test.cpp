@@ -35,85 +35,73 @@ struct SocketPair {
   tcp::socket client;
 };
 
-struct ReadOutcome {
-  std::optional<boost::system::error_code> error;
-  Clock::duration took{};
+// One loop with its deadlines and a connected pair, and a read on the server's side that records
+// its outcome and how long after start_read() it ended.
+class ConnectionDeadlinesTest : public ::testing::Test {
+ protected:
+  void start_read() {
+    const auto start = Clock::now();
+    pair.server.async_read_some(asio::buffer(buffer),
+                                [this, start](boost::system::error_code error, std::size_t) {
+                                  read_error = error;
+                                  read_took = Clock::now() - start;
+                                });
+  }
+  void run_until_the_read_ends() {
+    while (!read_error) io.run_one();
+  }
+
+  asio::io_context io{1};
+  ConnectionDeadlines deadlines{io, kTick};
+  SocketPair pair{io};
+  std::array<char, 64> buffer{};
+  std::optional<boost::system::error_code> read_error;
+  Clock::duration read_took{};
 };
 
-// Starts a read on `socket` that records its outcome and when it ended.
-void start_read(tcp::socket& socket, std::array<char, 64>& buffer, ReadOutcome& outcome,
-                Clock::time_point start) {
-  socket.async_read_some(asio::buffer(buffer),
-                         [&outcome, start](boost::system::error_code error, std::size_t) {
-                           outcome.error = error;
-                           outcome.took = Clock::now() - start;
-                         });
-}
-
-TEST(ConnectionDeadlines, APendingReadIsCancelledOnceItsDeadlinePasses) {
-  asio::io_context io(1);
-  ConnectionDeadlines deadlines(io, kTick);
-  SocketPair pair(io);
-  std::array<char, 64> buffer{};
-  ReadOutcome outcome;
+TEST_F(ConnectionDeadlinesTest, APendingReadIsCancelledOnceItsDeadlinePasses) {
   {
     ConnectionDeadlines::Slot slot(deadlines, pair.server);
     EXPECT_EQ(deadlines.size(), 1u);
-    const auto start = Clock::now();
     slot.expires_after(300ms);
-    start_read(pair.server, buffer, outcome, start);
-    while (!outcome.error) io.run_one();
+    start_read();
+    run_until_the_read_ends();
     EXPECT_TRUE(slot.expired());
   }
-  EXPECT_EQ(*outcome.error, asio::error::operation_aborted);
-  EXPECT_GE(outcome.took, 300ms);
-  EXPECT_LT(outcome.took, 300ms + kTick + 200ms);  // at most a tick late, plus scheduling
+  EXPECT_EQ(*read_error, asio::error::operation_aborted);
+  EXPECT_GE(read_took, 300ms);
+  EXPECT_LT(read_took, 300ms + kTick + 200ms);  // at most a tick late, plus scheduling
   EXPECT_EQ(deadlines.size(), 0u);
 }
 
-TEST(ConnectionDeadlines, AMovedDeadlineIsNotEnforcedAtTheOldTime) {
-  asio::io_context io(1);
-  ConnectionDeadlines deadlines(io, kTick);
-  SocketPair pair(io);
-  std::array<char, 64> buffer{};
-  ReadOutcome outcome;
+TEST_F(ConnectionDeadlinesTest, AMovedDeadlineIsNotEnforcedAtTheOldTime) {
   ConnectionDeadlines::Slot slot(deadlines, pair.server);
-  const auto start = Clock::now();
   slot.expires_after(150ms);
-  start_read(pair.server, buffer, outcome, start);
+  start_read();
   asio::steady_timer move_it(io, 80ms);
   move_it.async_wait([&](boost::system::error_code) { slot.expires_after(400ms); });
-  while (!outcome.error) io.run_one();
-  EXPECT_EQ(*outcome.error, asio::error::operation_aborted);
-  EXPECT_GE(outcome.took, 480ms);
+  run_until_the_read_ends();
+  EXPECT_EQ(*read_error, asio::error::operation_aborted);
+  EXPECT_GE(read_took, 480ms);
   EXPECT_TRUE(slot.expired());
 }
 
-TEST(ConnectionDeadlines, WithNoDeadlineAReadWaitsForItsData) {
-  asio::io_context io(1);
-  ConnectionDeadlines deadlines(io, kTick);
-  SocketPair pair(io);
-  std::array<char, 64> buffer{};
-  ReadOutcome outcome;
+TEST_F(ConnectionDeadlinesTest, WithNoDeadlineAReadWaitsForItsData) {
   ConnectionDeadlines::Slot slot(deadlines, pair.server);
   slot.expires_after(100ms);
   slot.expires_never();
-  const auto start = Clock::now();
-  start_read(pair.server, buffer, outcome, start);
+  start_read();
   // Many ticks pass, then the data comes.
   asio::steady_timer send_later(io, 500ms);
   send_later.async_wait(
       [&](boost::system::error_code) { asio::write(pair.client, asio::buffer("x", 1)); });
-  while (!outcome.error) io.run_one();
-  EXPECT_FALSE(*outcome.error) << outcome.error->message();
-  EXPECT_GE(outcome.took, 500ms);
+  run_until_the_read_ends();
+  EXPECT_FALSE(*read_error) << read_error->message();
+  EXPECT_GE(read_took, 500ms);
   EXPECT_FALSE(slot.expired());
 }
 
-TEST(ConnectionDeadlines, TheTimerStopsWhenTheLastConnectionIsGone) {
-  asio::io_context io(1);
-  ConnectionDeadlines deadlines(io, kTick);
-  SocketPair pair(io);
+TEST_F(ConnectionDeadlinesTest, TheTimerStopsWhenTheLastConnectionIsGone) {
   {
     ConnectionDeadlines::Slot slot(deadlines, pair.server);
     slot.expires_after(1h);
