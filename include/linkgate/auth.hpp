@@ -36,6 +36,13 @@ class Auth {
   // link redemptions, and never on its event loop.
   bool may_block_long(const Request& request) const;
 
+  // True when handle(request) waits on nothing but the store and mailers whose waits all go
+  // through src/io/waiter.hpp (Mailer::waits_on_fibers): every store-only request, and POST
+  // /signin/<provider> when that provider's mailer waits so and no hook of the embedder's is set.
+  // A server whose store waits the same way (Store::waits_on_fibers) may run such a request on a
+  // fiber of its event loop, where a wait suspends only the fiber.
+  bool waits_on_fibers(const Request& request) const;
+
   const AuthConfig& config() const;
 
  private:

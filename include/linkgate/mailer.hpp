@@ -1,9 +1,9 @@
 // The Mailer contract: one call per email sent, through one provider (Postmark, Forward Email,
 // SMTP, the dev outbox, ...). Adapters live in src/mail/providers.
 //
-// send() may block on the network; callers run it off the event loop. Implementations must
-// bound the time of every call (connect and total timeouts) and be safe to call from several
-// threads at once.
+// send() may block on the network; callers run it off the event loop unless waits_on_fibers()
+// says otherwise. Implementations must bound the time of every call (connect and total timeouts)
+// and be safe to call from several threads at once.
 #pragma once
 
 #include <string>
@@ -27,6 +27,10 @@ class Mailer {
   // Sends one message. On failure the Error (kind "mail") names the provider, the HTTP status
   // and the provider's error text; never the API key, the token or the link.
   virtual Result<void> send(const EmailMessage& message) = 0;
+  // True when send() waits only through the waits of src/io/waiter.hpp (its sockets, its sleeps),
+  // so that a server may call it on a fiber of its event loop: such a wait suspends the fiber, not
+  // the loop. The built-in HTTP API providers do; SMTP and a mailer of the embedder's do not.
+  virtual bool waits_on_fibers() const { return false; }
 };
 
 }  // namespace linkgate

@@ -23,7 +23,8 @@ struct ServerOptions {
   int worker_threads = 16;  // threads for requests that may send mail or run hooks
   int store_threads = 4;    // threads for requests that only use the store
   // Requests that only use the store run on fibers of the event loop instead, when the store's
-  // waits allow it (Store::waits_on_fibers: the PostgreSQL store).
+  // waits allow it (Store::waits_on_fibers: the PostgreSQL store); so do sign-ins whose mailer's
+  // waits allow it too (Mailer::waits_on_fibers: the HTTP API providers).
   bool store_fibers = true;
   std::size_t body_limit = 64 * 1024;    // larger bodies get 400 "Bad request."
   std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie

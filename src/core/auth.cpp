@@ -300,20 +300,41 @@ bool Auth::is_pure(const Request& request) const {
   return a != "callback";
 }
 
+namespace {
+
+// Whether an embedder's callback, event or normalizeIdentifier hook is set: any of them may block
+// for as long as it likes. sendVerificationRequest and generateVerificationToken run on POST
+// /signin only and are judged there; normalizeIdentifier also runs where a link or code is
+// redeemed.
+bool has_blocking_hooks(const AuthConfig& config) {
+  const auto& c = config.callbacks;
+  const auto& e = config.events;
+  const bool provider_hooks =
+      std::any_of(config.providers.begin(), config.providers.end(),
+                  [](const EmailProvider& p) { return static_cast<bool>(p.normalize_identifier); });
+  return c.sign_in || c.redirect || c.jwt || c.session || e.create_user || e.update_user ||
+         e.sign_in || e.sign_out || e.session || provider_hooks;
+}
+
+}  // namespace
+
 bool Auth::may_block_long(const Request& request) const {
   const auto& s = impl_->state;
-  const auto& c = s.config.callbacks;
-  const auto& e = s.config.events;
-  // sendVerificationRequest and generateVerificationToken run on POST /signin only (counted
-  // below); normalizeIdentifier also runs where a link or code is redeemed.
-  const bool provider_hooks =
-      std::any_of(s.config.providers.begin(), s.config.providers.end(),
-                  [](const EmailProvider& p) { return static_cast<bool>(p.normalize_identifier); });
-  const bool hooks = c.sign_in || c.redirect || c.jwt || c.session || e.create_user ||
-                     e.update_user || e.sign_in || e.sign_out || e.session || provider_hooks;
-  if (hooks) return !is_pure(request);
+  if (has_blocking_hooks(s.config)) return !is_pure(request);
   auto route = parse_route(request.path, s.base_path);
   return route && route->action == "signin" && request.method == "POST";
+}
+
+bool Auth::waits_on_fibers(const Request& request) const {
+  if (!may_block_long(request)) return true;
+  const auto& s = impl_->state;
+  if (has_blocking_hooks(s.config) || request.method != "POST") return false;
+  auto route = parse_route(request.path, s.base_path);
+  if (!route || route->action != "signin") return false;
+  const EmailProvider* provider = s.provider(route->provider_id);
+  return provider != nullptr && !provider->send_verification_request &&
+         !provider->generate_verification_token && provider->mailer &&
+         provider->mailer->waits_on_fibers();
 }
 
 }  // namespace linkgate

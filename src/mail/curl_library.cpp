@@ -38,6 +38,14 @@ Result<const CurlApi*> load() {
   resolve(library, "curl_slist_append", api.slist_append, missing);
   resolve(library, "curl_slist_free_all", api.slist_free_all, missing);
   resolve(library, "curl_getdate", api.getdate, missing);
+  resolve(library, "curl_multi_init", api.multi_init, missing);
+  resolve(library, "curl_multi_cleanup", api.multi_cleanup, missing);
+  resolve(library, "curl_multi_setopt", api.multi_setopt, missing);
+  resolve(library, "curl_multi_add_handle", api.multi_add_handle, missing);
+  resolve(library, "curl_multi_remove_handle", api.multi_remove_handle, missing);
+  resolve(library, "curl_multi_socket_action", api.multi_socket_action, missing);
+  resolve(library, "curl_multi_info_read", api.multi_info_read, missing);
+  resolve(library, "curl_multi_strerror", api.multi_strerror, missing);
   using GlobalInit = decltype(&::curl_global_init);
   GlobalInit global_init = nullptr;
   resolve(library, "curl_global_init", global_init, missing);

@@ -23,12 +23,25 @@ struct CurlApi {
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
   decltype(&::curl_getdate) getdate;
+  decltype(&::curl_multi_init) multi_init;
+  decltype(&::curl_multi_cleanup) multi_cleanup;
+  decltype(&::curl_multi_setopt) multi_setopt;
+  decltype(&::curl_multi_add_handle) multi_add_handle;
+  decltype(&::curl_multi_remove_handle) multi_remove_handle;
+  decltype(&::curl_multi_socket_action) multi_socket_action;
+  decltype(&::curl_multi_info_read) multi_info_read;
+  decltype(&::curl_multi_strerror) multi_strerror;
 };
 
-// Owners of an easy handle and of a header/recipient list, freed through the same table.
+// Owners of an easy handle, a multi handle and a header/recipient list, freed through the same
+// table.
 struct CurlEasyDeleter {
   const CurlApi* curl;
   void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
+};
+struct CurlMultiDeleter {
+  const CurlApi* curl;
+  void operator()(CURLM* handle) const { curl->multi_cleanup(handle); }
 };
 struct CurlSlistDeleter {
   const CurlApi* curl;

@@ -24,6 +24,10 @@ class FallbackMailer final : public Mailer {
     return Error{"mail", first.error().message + "; fallback: " + second.error().message};
   }
 
+  bool waits_on_fibers() const override {
+    return primary_->waits_on_fibers() && fallback_->waits_on_fibers();
+  }
+
  private:
   std::shared_ptr<Mailer> primary_;
   std::shared_ptr<Mailer> fallback_;

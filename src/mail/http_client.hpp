@@ -1,12 +1,15 @@
-// A small blocking HTTP(S) client for the email providers' APIs, on libcurl.
+// A small HTTP(S) client for the email providers' APIs, on libcurl.
 //
-// Each thread keeps one easy handle between calls, so a thread's consecutive calls to the same
-// host reuse one kept-alive connection (no TCP connect, no TLS handshake per email); a
-// connection the server closed meanwhile is detected and replaced by curl. The handle is reset
-// after every call, so no header, body, option or callback of one call carries into the next,
-// and calls from several threads never share state. Every call is bounded by a connect timeout
-// and a total timeout, and never raises signals (CURLOPT_NOSIGNAL), so it is safe on worker
-// threads of a multi-threaded server. A thread's idle connections close when the thread ends.
+// Each thread keeps its transfer handles between calls, so a thread's consecutive calls to the
+// same host reuse a kept-alive connection (no TCP connect, no TLS handshake per email); a
+// connection the server closed meanwhile is detected and replaced by curl. Calls in flight at
+// once on one thread (fibers of one event loop) each use a handle of their own. A handle is reset
+// after every call, so no header, body, option or callback of one call carries into the next.
+// Every call is bounded by a connect timeout and a total timeout, and never raises signals
+// (CURLOPT_NOSIGNAL). A thread's idle connections close when the thread ends.
+//
+// A call waits only through io/waiter.hpp: on a fiber of the event loop it suspends the fiber (the
+// loop serves other connections meanwhile); on any other thread it blocks the thread.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,7 @@
 #include "mail/retry.hpp"
 
+#include "io/waiter.hpp"
+
 #include <algorithm>
 #include <random>
 #include <thread>
@@ -21,7 +23,11 @@ class RetryingMailer final : public Mailer {
  public:
   RetryingMailer(std::shared_ptr<Transport> transport, RetryPolicy policy)
       : transport_(std::move(transport)), policy_(std::move(policy)) {
-    if (!policy_.sleep) policy_.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
+    // A test's own sleep may block; the default waits through io/waiter.hpp.
+    sleeps_through_waiter_ = !policy_.sleep;
+    if (!policy_.sleep) {
+      policy_.sleep = [](milliseconds d) { io::sleep_until(std::chrono::steady_clock::now() + d); };
+    }
     if (!policy_.random) policy_.random = &default_random;
     if (!policy_.now) policy_.now = [] { return std::chrono::steady_clock::now(); };
     policy_.max_tries = std::max(1, policy_.max_tries);
@@ -82,6 +88,10 @@ class RetryingMailer final : public Mailer {
                              ": " + why_stopped + ")"};
   }
 
+  bool waits_on_fibers() const override {
+    return sleeps_through_waiter_ && transport_->waits_on_fibers();
+  }
+
  private:
   void log(LogLevel level, const std::string& text) const {
     if (policy_.log) policy_.log(level, text);
@@ -94,6 +104,7 @@ class RetryingMailer final : public Mailer {
 
   std::shared_ptr<Transport> transport_;
   RetryPolicy policy_;
+  bool sleeps_through_waiter_ = true;
 };
 
 }  // namespace

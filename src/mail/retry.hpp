@@ -14,7 +14,8 @@
 //   same error).
 // - Each failed try that will be retried is logged (warn) with the provider's scrubbed error;
 //   the final Error says how many tries were made.
-// Runs on the caller's thread (a worker of the server's pool, never the event loop).
+// Runs on the caller's thread: a worker of the server's pool, or a fiber of the event loop when
+// waits_on_fibers() (the transport's waits and the default sleep go through io/waiter.hpp).
 #pragma once
 
 #include <chrono>
@@ -37,8 +38,10 @@ struct RetryPolicy {
   std::function<void(LogLevel, const std::string&)> log;
 
   // Seams for tests; unset means the real thing.
-  std::function<void(std::chrono::milliseconds)> sleep;  // default: std::this_thread::sleep_for
-  std::function<double()> random;                        // uniform in [0, 1)
+  // Default: io::sleep_until (suspends only a fiber of the event loop). A sleep set here makes the
+  // mailer's waits_on_fibers() false.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<double()> random;  // uniform in [0, 1)
   std::function<std::chrono::steady_clock::time_point()> now;
 };
 

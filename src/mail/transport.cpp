@@ -20,6 +20,8 @@ class SingleTryMailer final : public Mailer {
     return std::move(outcome.failure->error);
   }
 
+  bool waits_on_fibers() const override { return transport_->waits_on_fibers(); }
+
  private:
   std::shared_ptr<Transport> transport_;
 };

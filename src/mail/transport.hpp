@@ -42,6 +42,8 @@ class Transport {
   // timeouts are cut to fit), so a caller can bound the total time of several tries. Safe to
   // call from several threads at once.
   virtual TryOutcome try_send(const EmailMessage& message, std::chrono::milliseconds time_left) = 0;
+  // As Mailer::waits_on_fibers, for one try.
+  virtual bool waits_on_fibers() const { return false; }
 };
 
 // A Mailer that makes exactly one try with the transport's own timeouts.

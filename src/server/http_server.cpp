@@ -122,11 +122,12 @@ struct HttpServer::Impl {
 
   asio::awaitable<Response> respond(Request request) {
     if (request.path == "/healthz" || auth.is_pure(request)) co_return route(request);
-    const bool long_wait = auth.may_block_long(request);
-    // On the loop, suspended while the store waits: no hand-off to another thread and back.
-    if (!long_wait && store_on_loop) {
+    // On the loop, suspended while the store (or an HTTP API mailer) waits: no hand-off to
+    // another thread and back.
+    if (store_on_loop && auth.waits_on_fibers(request)) {
       co_return co_await run_on_loop_fiber([this, &request] { return route(request); });
     }
+    const bool long_wait = auth.may_block_long(request);
     // Off the loop: the store and the mailers may block. A few threads suffice for the store
     // (its calls are short and bounded by its connection pool); fewer runnable threads than
     // connections keeps the cores from switching between them.

@@ -24,7 +24,8 @@ struct HttpServerOptions {
   int worker_threads = 16;  // requests that may wait on an email provider or an embedder's hook
   int store_threads = 4;    // requests that wait only on the store (sessions, link redemptions)
   // Store-only requests run on fibers of the event loop instead, when the store allows it
-  // (Store::waits_on_fibers: PostgreSQL).
+  // (Store::waits_on_fibers: PostgreSQL); so do sign-ins whose mailer allows it too
+  // (Auth::waits_on_fibers: the HTTP API providers).
   bool store_fibers = true;
   std::size_t body_limit = 64 * 1024;    // larger bodies get 400 "Bad request."
   std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie

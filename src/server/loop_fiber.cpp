@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-#include "store/waiter.hpp"
+#include "io/waiter.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -137,7 +137,7 @@ class FiberSignal;
 // (the core catches std::exception) mistakes it for an error to answer.
 struct Cancelled {};
 
-class LoopFiber final : public store::Waiter, public std::enable_shared_from_this<LoopFiber> {
+class LoopFiber final : public io::Waiter, public std::enable_shared_from_this<LoopFiber> {
  public:
   using Executor = asio::io_context::executor_type;
 
@@ -162,7 +162,7 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     resume();
   }
 
-  bool wait_socket(int fd, store::Readiness readiness, store::Deadline deadline) override {
+  bool wait_socket(int fd, io::Readiness readiness, io::Deadline deadline) override {
     auto wait = std::make_shared<Wait>();
     boost::system::error_code refused;
     wait->socket.emplace(executor_);
@@ -170,13 +170,17 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     if (refused) return true;  // not a socket epoll takes: the caller's next read or write says why
     // No owner of the fiber may stay in its own frames (it could then never be destroyed): the
     // handlers own it while it waits.
-    wait->socket->async_wait(
-        readiness == store::Readiness::readable ? asio::posix::stream_descriptor::wait_read
-                                                : asio::posix::stream_descriptor::wait_write,
-        [self = shared_from_this(), wait](boost::system::error_code) { self->wake(*wait); });
+    // `either` waits for both; the first wakes the fiber, and release() below aborts the other.
+    const auto watch = [&](asio::posix::stream_descriptor::wait_type type) {
+      wait->socket->async_wait(type, [self = shared_from_this(), wait](boost::system::error_code) {
+        self->wake(*wait);
+      });
+    };
+    if (readiness != io::Readiness::writable) watch(asio::posix::stream_descriptor::wait_read);
+    if (readiness != io::Readiness::readable) watch(asio::posix::stream_descriptor::wait_write);
     arm_deadline(wait, deadline);
-    // The descriptor is libpq's: it leaves the loop's epoll set after the wait, even one that
-    // suspend() ends by throwing, but is never closed here.
+    // The descriptor is the caller's (libpq's, libcurl's): it leaves the loop's epoll set after the
+    // wait, even one that suspend() ends by throwing, but is never closed here.
     struct Release {
       Wait& wait;
       ~Release() {
@@ -188,8 +192,8 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     return !wait->timed_out;
   }
 
-  std::shared_ptr<store::Signal> make_signal() override;
-  bool wait_signal(const std::shared_ptr<store::Signal>& signal, store::Deadline deadline) override;
+  std::shared_ptr<io::Signal> make_signal() override;
+  bool wait_signal(const std::shared_ptr<io::Signal>& signal, io::Deadline deadline) override;
 
   // From the loop, at a wake-up of `wait`: resumes the fiber unless the wait already ended.
   void wake(Wait& wait) {
@@ -230,7 +234,7 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
 
   // From the loop: runs the fiber, as the store's Waiter, until it waits or ends.
   void switch_in() {
-    store::ScopedWaiter installed(this);
+    io::ScopedWaiter installed(this);
     void* fake_stack = nullptr;
     start_switch(&fake_stack, {static_cast<char*>(stack_.sp) - stack_.size, stack_.size});
     fiber_ = std::move(fiber_).resume();
@@ -247,8 +251,8 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
     if (cancelled_) throw Cancelled{};
   }
 
-  void arm_deadline(const std::shared_ptr<Wait>& wait, store::Deadline deadline) {
-    if (deadline == store::kNoDeadline) return;
+  void arm_deadline(const std::shared_ptr<Wait>& wait, io::Deadline deadline) {
+    if (deadline == io::kNoDeadline) return;
     wait->timer.emplace(executor_, deadline);
     wait->timer->async_wait([self = shared_from_this(), wait](boost::system::error_code ec) {
       if (ec || wait->done) return;
@@ -270,7 +274,7 @@ class LoopFiber final : public store::Waiter, public std::enable_shared_from_thi
 
 // Raised from any thread: the wake-up is posted to the fiber's loop. It holds its fiber only
 // weakly (the fiber's own frames hold the signal); the wait's deadline or the raise holds it.
-class FiberSignal final : public store::Signal {
+class FiberSignal final : public io::Signal {
  public:
   explicit FiberSignal(std::weak_ptr<LoopFiber> fiber, LoopFiber::Executor executor)
       : fiber_(std::move(fiber)), executor_(executor) {}
@@ -309,17 +313,16 @@ class FiberSignal final : public store::Signal {
   std::shared_ptr<Wait> wait_;
 };
 
-std::shared_ptr<store::Signal> LoopFiber::make_signal() {
+std::shared_ptr<io::Signal> LoopFiber::make_signal() {
   return std::make_shared<FiberSignal>(weak_from_this(), executor_);
 }
 
-bool LoopFiber::wait_signal(const std::shared_ptr<store::Signal>& signal,
-                            store::Deadline deadline) {
+bool LoopFiber::wait_signal(const std::shared_ptr<io::Signal>& signal, io::Deadline deadline) {
   auto& fiber_signal = static_cast<FiberSignal&>(*signal);
   auto wait = std::make_shared<Wait>();
   if (!fiber_signal.arm(wait)) return true;
   // Without a deadline nothing else would own the fiber while it waits: a timer far away does.
-  arm_deadline(wait, deadline == store::kNoDeadline
+  arm_deadline(wait, deadline == io::kNoDeadline
                          ? std::chrono::steady_clock::now() + std::chrono::hours(24 * 365)
                          : deadline);
   struct Disarm {

@@ -237,15 +237,16 @@ TEST_F(HooksTest, SessionHooksMakeJwtSessionReadsImpure) {
   EXPECT_FALSE(Auth(hooked, store_).is_pure(get_session));
 }
 
+Request request(std::string method, std::string path) {
+  Request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+
 // The server's choice of worker pool: a request that may wait on an email provider or on an
 // embedder's hook never shares the store-only pool.
 TEST_F(HooksTest, OnlyMailAndHooksCountAsMayBlockLong) {
-  const auto request = [](std::string method, std::string path) {
-    Request r;
-    r.method = std::move(method);
-    r.path = std::move(path);
-    return r;
-  };
   AuthConfig plain = make_config(SessionStrategy::database);
   Auth auth(plain, store_);
   EXPECT_TRUE(auth.may_block_long(request("POST", "/api/auth/signin/email")));
@@ -275,6 +276,59 @@ TEST_F(HooksTest, OnlyMailAndHooksCountAsMayBlockLong) {
   Auth normalizing_auth(normalizing, store_);
   EXPECT_TRUE(normalizing_auth.may_block_long(request("GET", "/api/auth/callback/email")));
   EXPECT_FALSE(normalizing_auth.may_block_long(request("GET", "/api/auth/csrf")));
+}
+
+// Which requests a server may run on a fiber of its event loop (with a store that allows it):
+// store-only ones, and sign-ins whose provider's mailer waits through io/waiter.hpp with no hook
+// of the embedder's in the way.
+TEST_F(HooksTest, FiberWaitsNeedAFiberMailerAndNoHook) {
+  class StubMailer final : public Mailer {
+   public:
+    explicit StubMailer(bool fibers) : fibers_(fibers) {}
+    Result<void> send(const EmailMessage&) override { return {}; }
+    bool waits_on_fibers() const override { return fibers_; }
+
+   private:
+    bool fibers_;
+  };
+  const auto with_api_provider = [&](bool fibers) {
+    AuthConfig config = make_config(SessionStrategy::database);
+    EmailProvider api;
+    api.id = "api";
+    api.name = "API";
+    api.mailer = std::make_shared<StubMailer>(fibers);
+    config.providers.push_back(std::move(api));
+    return config;
+  };
+
+  AuthConfig config = with_api_provider(true);
+  Auth auth(config, store_);
+  EXPECT_TRUE(auth.waits_on_fibers(request("POST", "/api/auth/signin/api")));
+  EXPECT_TRUE(auth.may_block_long(request("POST", "/api/auth/signin/api")));
+  EXPECT_TRUE(auth.waits_on_fibers(request("GET", "/api/auth/callback/api")));
+  EXPECT_TRUE(auth.waits_on_fibers(request("GET", "/api/auth/session")));
+  // sendVerificationRequest is the embedder's code; an unknown provider has no mailer.
+  EXPECT_FALSE(auth.waits_on_fibers(request("POST", "/api/auth/signin/custom")));
+  EXPECT_FALSE(auth.waits_on_fibers(request("POST", "/api/auth/signin/unknown-provider")));
+
+  AuthConfig blocking_config = with_api_provider(false);
+  Auth blocking(blocking_config, store_);
+  EXPECT_FALSE(blocking.waits_on_fibers(request("POST", "/api/auth/signin/api")));
+  EXPECT_TRUE(blocking.waits_on_fibers(request("GET", "/api/auth/callback/api")));
+
+  AuthConfig generating_config = with_api_provider(true);
+  generating_config.providers.back().generate_verification_token = [] {
+    return std::string("token");
+  };
+  Auth generating(generating_config, store_);
+  EXPECT_FALSE(generating.waits_on_fibers(request("POST", "/api/auth/signin/api")));
+
+  AuthConfig hooked_config = with_api_provider(true);
+  hooked_config.events.sign_in = [](const SignInEvent&) {};
+  Auth hooked(hooked_config, store_);
+  EXPECT_FALSE(hooked.waits_on_fibers(request("POST", "/api/auth/signin/api")));
+  EXPECT_FALSE(hooked.waits_on_fibers(request("GET", "/api/auth/callback/api")));
+  EXPECT_TRUE(hooked.waits_on_fibers(request("GET", "/api/auth/csrf")));
 }
 
 }  // namespace

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "io/waiter.hpp"
 #include "server/loop_fiber.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/connection_pool.hpp"
-#include "store/waiter.hpp"
 #include "store_fixture.hpp"
 
 namespace linkgate::store::testing {
@@ -144,7 +144,7 @@ TEST(PostgresOnFibers, ABusyPoolSuspendsTheFiberUntilItsTimeoutOrAHandOver) {
     auto lease = pool.acquire();
     if (!lease) return ok_or(lease.error().message);
     events.push_back("holder has it");
-    wait_socket(fds[0], Readiness::readable, kNoDeadline);
+    io::wait_socket(fds[0], io::Readiness::readable, io::kNoDeadline);
     events.push_back("holder releases");
     return ok_or("");
   };

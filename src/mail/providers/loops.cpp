@@ -20,6 +20,8 @@ class LoopsTransport final : public Transport {
   }
 
   const std::string& id() const override { return id_; }
+  // Its one HTTP call waits through io/waiter.hpp (http_client.hpp).
+  bool waits_on_fibers() const override { return true; }
 
   TryOutcome try_send(const EmailMessage& message, std::chrono::milliseconds time_left) override {
     if (options_.http.api_key.empty() || options_.transactional_id.empty()) {

@@ -31,6 +31,9 @@ class OutboxMailer final : public Mailer {
     return {};
   }
 
+  // Its one wait is the store's.
+  bool waits_on_fibers() const override { return store_ && store_->waits_on_fibers(); }
+
  private:
   std::shared_ptr<Store> store_;
   std::string provider_id_;

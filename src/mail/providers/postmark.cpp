@@ -19,6 +19,8 @@ class PostmarkTransport final : public Transport {
   }
 
   const std::string& id() const override { return id_; }
+  // Its one HTTP call waits through io/waiter.hpp (http_client.hpp).
+  bool waits_on_fibers() const override { return true; }
 
   TryOutcome try_send(const EmailMessage& message, std::chrono::milliseconds time_left) override {
     if (options_.api_key.empty()) {

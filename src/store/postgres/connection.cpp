@@ -9,7 +9,7 @@
 #include <cstring>
 #include <utility>
 
-#include "store/waiter.hpp"
+#include "io/waiter.hpp"
 
 namespace linkgate::store::postgres {
 
@@ -188,7 +188,7 @@ std::optional<TimePoint> Rows::optional_time(int row, int column) const {
 // ---- Connection ----
 
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
-  const Deadline deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
+  const io::Deadline deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
   const auto connect_error = [&](const std::string& reason) {
     return make_error("unavailable", "connect",
                       "cannot connect to " + settings.description + ": " +
@@ -221,7 +221,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
                           hosts != nullptr ? hosts->hostaddr.c_str() : nullptr,
                           hosts != nullptr ? value_or_null(hosts->port) : nullptr,
                           nullptr};
-  // Started here and driven by PQconnectPoll, so that the waits go through store::wait_socket
+  // Started here and driven by PQconnectPoll, so that the waits go through io::wait_socket
   // (a fiber's wait suspends only the fiber). The connect timeout bounds the whole attempt.
   PGconn* conn = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return make_error("unavailable", "connect", "out of memory");
@@ -235,8 +235,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
   while (progress != PGRES_POLLING_OK) {
     if (progress == PGRES_POLLING_FAILED) return fail(PQerrorMessage(conn));
     const auto readiness =
-        progress == PGRES_POLLING_READING ? Readiness::readable : Readiness::writable;
-    if (!wait_socket(PQsocket(conn), readiness, deadline)) return fail("timeout expired");
+        progress == PGRES_POLLING_READING ? io::Readiness::readable : io::Readiness::writable;
+    if (!io::wait_socket(PQsocket(conn), readiness, deadline)) return fail("timeout expired");
     progress = PQconnectPoll(conn);
   }
   // Results are then awaited the same way: sends never block (see await_result).
@@ -335,7 +335,7 @@ Result<Rows> Connection::await_result(std::string_view operation) {
   // waiting to send (a notice) from waiting on us.
   for (int left = PQflush(conn_); left != 0; left = PQflush(conn_)) {
     if (left < 0 || PQconsumeInput(conn_) == 0) return error_from(operation, nullptr);
-    wait_socket(socket, Readiness::writable, kNoDeadline);
+    io::wait_socket(socket, io::Readiness::writable, io::kNoDeadline);
   }
   // Every result of the command, until libpq's null: the first error wins (a script stops at
   // it), otherwise the last result is the command's.
@@ -343,7 +343,7 @@ Result<Rows> Connection::await_result(std::string_view operation) {
   bool failed = false;
   for (;;) {
     while (PQisBusy(conn_) != 0) {
-      wait_socket(socket, Readiness::readable, kNoDeadline);
+      io::wait_socket(socket, io::Readiness::readable, io::kNoDeadline);
       if (PQconsumeInput(conn_) == 0) return error_from(operation, nullptr);
     }
     PGresult* next = PQgetResult(conn_);

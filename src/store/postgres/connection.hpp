@@ -1,8 +1,8 @@
 // One libpq connection with its prepared statements, and the values that go in and out of it.
 //
 // A Connection is used by one thread at a time; the ConnectionPool hands each caller its own. Its
-// waits (connecting, results) go through store::wait_socket, so that on a fiber they suspend only
-// the fiber (store/waiter.hpp).
+// waits (connecting, results) go through io::wait_socket, so that on a fiber they suspend only
+// the fiber (io/waiter.hpp).
 // Error messages never carry bound values (tokens, emails) nor the password of the URL: they name
 // the operation, PostgreSQL's primary message and its SQLSTATE (data errors, whose messages may
 // quote a value, carry only the SQLSTATE).
@@ -130,7 +130,7 @@ class Connection {
   Connection(pg_conn* conn, const ConnectSettings& settings) : conn_(conn), settings_(settings) {}
   Error error_from(std::string_view operation, const pg_result* result) const;
   // Sends the command just queued (PQsend*) and reads all its results, waiting through
-  // store::wait_socket: the command's result, or its first error.
+  // io::wait_socket: the command's result, or its first error.
   Result<Rows> await_result(std::string_view operation);
 
   // When a statement prepared on this connection is prepared again. PostgreSQL keeps the generic

@@ -47,9 +47,9 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
 }
 
 Result<std::unique_ptr<Connection>> ConnectionPool::wait_for_turn(
-    std::unique_lock<std::mutex>& lock, Deadline deadline) {
+    std::unique_lock<std::mutex>& lock, io::Deadline deadline) {
   auto queued = std::make_shared<Queued>();
-  Waiter* waiter = current_waiter();
+  io::Waiter* waiter = io::current_waiter();
   if (waiter != nullptr) queued->signal = waiter->make_signal();
   queue_.push_back(queued);
   if (waiter != nullptr) {

@@ -5,7 +5,7 @@
 // are opened on demand, so a database that is down costs nothing until it is needed, and one that
 // comes back is used again without a restart: a connection the server has closed is noticed when it
 // is taken from the pool (or when a query on it fails) and replaced by a new one. A caller with a
-// store::Waiter installed (a fiber) waits through it, so that a busy pool suspends only that fiber
+// io::Waiter installed (a fiber) waits through it, so that a busy pool suspends only that fiber
 // and never the thread its connections' holders may be waiting to run on.
 #pragma once
 
@@ -16,9 +16,9 @@
 #include <mutex>
 #include <vector>
 
+#include "io/waiter.hpp"
 #include "linkgate/result.hpp"
 #include "store/postgres/connection.hpp"
-#include "store/waiter.hpp"
 
 namespace linkgate::store::postgres {
 
@@ -58,14 +58,14 @@ class ConnectionPool {
   struct Queued {
     bool served = false;                     // handed a connection, or a place to open one
     std::unique_ptr<Connection> connection;  // the one handed over, or null: open one
-    std::shared_ptr<Signal> signal;          // raised when served (a caller with a Waiter)
+    std::shared_ptr<io::Signal> signal;      // raised when served (a caller with a Waiter)
     std::condition_variable woken;           // notified when served (a caller without)
   };
 
   // Queues the caller until it is served (a connection, or null for a place to open one) or the
   // deadline passes (Error). REQUIRES: `lock` holds mutex_; it holds it again on return.
   Result<std::unique_ptr<Connection>> wait_for_turn(std::unique_lock<std::mutex>& lock,
-                                                    Deadline deadline);
+                                                    io::Deadline deadline);
   void release(std::unique_ptr<Connection> connection);
   // Gives `connection` (or, when null, the place of a closed one) to the first caller in the
   // queue, or keeps it idle when none waits. Unlocks before waking the caller.

@@ -136,11 +136,11 @@ Result<HostList> with_addresses(const HostList& hosts, const Lookups& addresses)
 }
 
 Result<std::optional<HostList>> resolve_host_list(const HostList& hosts, const ResolveHost& resolve,
-                                                  Deadline deadline) {
+                                                  io::Deadline deadline) {
   const auto names = names_to_resolve(hosts);
   if (names.empty()) return std::optional<HostList>();
   Lookups found;
-  if (Waiter* waiter = current_waiter(); waiter == nullptr) {
+  if (io::Waiter* waiter = io::current_waiter(); waiter == nullptr) {
     found = look_up(names, resolve);
   } else {
     // The thread owns what it uses: a fiber that stops waiting (its deadline, or its loop

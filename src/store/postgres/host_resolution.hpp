@@ -2,7 +2,7 @@
 //
 // libpq looks a host name up itself, with a blocking getaddrinfo, while it opens a connection. On
 // a fiber of the event loop that would stall every connection the loop serves. So the adapter
-// resolves the names first (on a thread of its own while a fiber waits, store/waiter.hpp) and
+// resolves the names first (on a thread of its own while a fiber waits, io/waiter.hpp) and
 // hands libpq the numeric addresses as `hostaddr`, keeping each name in `host` (TLS certificate
 // checks and ~/.pgpass use it). Unix-socket paths and IP literals need no lookup.
 #pragma once
@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/waiter.hpp"
 #include "linkgate/result.hpp"
-#include "store/waiter.hpp"
 
 namespace linkgate::store::postgres {
 
@@ -53,6 +53,6 @@ Result<HostList> with_addresses(
 // `deadline` at most (then an Error "timeout expired"); otherwise they run on the calling thread.
 // std::nullopt when there is nothing to resolve.
 Result<std::optional<HostList>> resolve_host_list(const HostList& hosts, const ResolveHost& resolve,
-                                                  Deadline deadline);
+                                                  io::Deadline deadline);
 
 }  // namespace linkgate::store::postgres

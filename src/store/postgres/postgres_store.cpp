@@ -224,7 +224,7 @@ class PostgresStore final : public Store {
 
   ConnectionPool& pool() { return pool_; }
 
-  // Every wait is a connection's socket or the pool (store/waiter.hpp). Host names are still
+  // Every wait is a connection's socket or the pool (io/waiter.hpp). Host names are still
   // resolved by libpq itself, synchronously, when a connection opens.
   bool waits_on_fibers() const override { return true; }
 

@@ -10,6 +10,7 @@
 #include "mail/fallback.hpp"
 #include "mail/http_attempt.hpp"
 #include "mail/providers.hpp"
+#include "mail/smtp.hpp"
 #include "support/fake_providers.hpp"
 
 namespace linkgate::mail {
@@ -163,6 +164,44 @@ TEST(FallbackMailer, BothFailingReportsBoth) {
   auto sent = make_fallback_mailer(first, second)->send({});
   ASSERT_FALSE(sent.ok());
   EXPECT_EQ(sent.error().message, "scripted: HTTP 500: x; fallback: scripted: HTTP 422: x");
+}
+
+// Which mailers a server may call on a fiber of its event loop (Mailer::waits_on_fibers): those
+// whose every wait goes through io/waiter.hpp.
+TEST(WaitsOnFibers, HttpApiMailersDoSmtpAndScriptedOnesDoNot) {
+  const HttpProviderOptions api{.api_key = "key", .base_url = "http://127.0.0.1:9"};
+  EXPECT_TRUE(make_postmark_mailer(api)->waits_on_fibers());
+  EXPECT_TRUE(make_forwardemail_mailer(api)->waits_on_fibers());
+  EXPECT_TRUE(make_resend_transport(api)->waits_on_fibers());
+  EXPECT_TRUE(make_sendgrid_transport(api)->waits_on_fibers());
+  EXPECT_TRUE(make_mailgun_transport({.http = api})->waits_on_fibers());
+  EXPECT_TRUE(make_loops_transport({.http = api, .transactional_id = "t"})->waits_on_fibers());
+  SmtpOptions smtp_options;
+  smtp_options.server_url = "smtp://127.0.0.1:9";
+  auto smtp = make_smtp_transport(smtp_options);
+  ASSERT_TRUE(smtp.ok()) << smtp.error().message;
+  EXPECT_FALSE((*smtp)->waits_on_fibers());
+  EXPECT_FALSE(make_outbox_mailer(nullptr, "outbox")->waits_on_fibers());
+  EXPECT_FALSE(make_single_try_mailer(std::make_shared<ScriptedTransport>(std::deque<TryOutcome>{}))
+                   ->waits_on_fibers());
+}
+
+TEST(WaitsOnFibers, RetryingAndFallbackMailersWaitAsTheirParts) {
+  const HttpProviderOptions api{.api_key = "key", .base_url = "http://127.0.0.1:9"};
+  auto retrying = make_retrying_mailer(make_postmark_transport(api), RetryPolicy{});
+  EXPECT_TRUE(retrying->waits_on_fibers());
+  // A sleep of the caller's may block the thread.
+  FakeTime t;
+  EXPECT_FALSE(make_retrying_mailer(make_postmark_transport(api), t.policy())->waits_on_fibers());
+  SmtpOptions smtp_options;
+  smtp_options.server_url = "smtp://127.0.0.1:9";
+  auto smtp = make_smtp_transport(smtp_options);
+  ASSERT_TRUE(smtp.ok());
+  auto over_smtp = make_retrying_mailer(*smtp, RetryPolicy{});
+  EXPECT_FALSE(over_smtp->waits_on_fibers());
+  EXPECT_TRUE(make_fallback_mailer(retrying, make_postmark_mailer(api))->waits_on_fibers());
+  EXPECT_FALSE(make_fallback_mailer(retrying, over_smtp)->waits_on_fibers());
+  EXPECT_FALSE(make_fallback_mailer(over_smtp, retrying)->waits_on_fibers());
 }
 
 TEST(RetryAfter, ReadsSecondsAndHttpDates) {

@@ -4,6 +4,7 @@
 #include "server/loop_fiber.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,10 +17,11 @@
 #include <chrono>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
-#include "store/waiter.hpp"
+#include "io/waiter.hpp"
 
 namespace linkgate::server {
 namespace {
@@ -79,13 +81,13 @@ TEST(LoopFiber, InstallsItselfAsTheStoreWaiterOnlyWhileRunning) {
   spawn_fiber(
       io,
       [&] {
-        installed_inside = store::current_waiter() != nullptr;
+        installed_inside = io::current_waiter() != nullptr;
         return text("");
       },
       out);
   io.run();
   EXPECT_TRUE(installed_inside);
-  EXPECT_EQ(store::current_waiter(), nullptr);
+  EXPECT_EQ(io::current_waiter(), nullptr);
 }
 
 TEST(LoopFiber, ASocketWaitSuspendsTheFiberAndTheLoopServesOthersMeanwhile) {
@@ -97,8 +99,7 @@ TEST(LoopFiber, ASocketWaitSuspendsTheFiberAndTheLoopServesOthersMeanwhile) {
       io,
       [&] {
         order.push_back("fiber waits");
-        const bool ready =
-            store::wait_socket(pipe.read, store::Readiness::readable, store::kNoDeadline);
+        const bool ready = io::wait_socket(pipe.read, io::Readiness::readable, io::kNoDeadline);
         order.push_back(ready ? "fiber resumed" : "fiber timed out");
         return text("");
       },
@@ -124,7 +125,7 @@ TEST(LoopFiber, ASocketWaitEndsAtItsDeadline) {
       io,
       [&] {
         const auto start = Clock::now();
-        ready = store::wait_socket(pipe.read, store::Readiness::readable, start + 30ms);
+        ready = io::wait_socket(pipe.read, io::Readiness::readable, start + 30ms);
         waited = Clock::now() - start;
         return text("");
       },
@@ -135,32 +136,106 @@ TEST(LoopFiber, ASocketWaitEndsAtItsDeadline) {
   EXPECT_GE(waited, 30ms);
 }
 
-TEST(LoopFiber, AWritableSocketIsReadyAtOnce) {
+TEST(LoopFiber, AWritableSocketIsReadyAtOnceForWritableAndEither) {
+  for (auto readiness : {io::Readiness::writable, io::Readiness::either}) {
+    Pipe pipe;
+    EXPECT_TRUE(io::wait_socket(pipe.write, readiness, Clock::now() + 10s));
+    asio::io_context io(1);
+    std::optional<Response> out;
+    bool ready = false;
+    spawn_fiber(
+        io,
+        [&] {
+          ready = io::wait_socket(pipe.write, readiness, Clock::now() + 10s);
+          return text("");
+        },
+        out);
+    io.run();
+    EXPECT_TRUE(ready);
+  }
+}
+
+// A socket pair whose first end cannot be written to (its send buffer is full): it becomes ready
+// for `either` only when the other end writes to it.
+struct FullSocketPair {
+  int fds[2] = {-1, -1};
+  FullSocketPair() {
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+    const std::vector<char> chunk(64 * 1024, 'x');
+    while (::write(fds[0], chunk.data(), chunk.size()) > 0) {
+    }
+  }
+  ~FullSocketPair() {
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+};
+
+TEST(LoopFiber, AnEitherWaitEndsWhenTheSocketBecomesReadable) {
+  FullSocketPair pair;
   asio::io_context io(1);
-  Pipe pipe;
+  std::vector<std::string> order;
   std::optional<Response> out;
-  bool ready = false;
   spawn_fiber(
       io,
       [&] {
-        ready = store::wait_socket(pipe.write, store::Readiness::writable, Clock::now() + 10s);
+        order.push_back("fiber waits");
+        const bool ready = io::wait_socket(pair.fds[0], io::Readiness::either, Clock::now() + 10s);
+        order.push_back(ready ? "fiber resumed" : "fiber timed out");
         return text("");
       },
       out);
+  asio::steady_timer later(io, 20ms);
+  later.async_wait([&](boost::system::error_code) {
+    order.push_back("loop ran");
+    EXPECT_EQ(::write(pair.fds[1], "y", 1), 1);
+  });
+  // io.run() returns only once no wait is left: the write half of the wait ended too.
   io.run();
-  EXPECT_TRUE(ready);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(order, (std::vector<std::string>{"fiber waits", "loop ran", "fiber resumed"}));
+}
+
+TEST(LoopFiber, ASleepSuspendsOnlyTheFiber) {
+  asio::io_context io(1);
+  std::vector<std::string> order;
+  std::optional<Response> out;
+  Clock::duration slept{};
+  spawn_fiber(
+      io,
+      [&] {
+        order.push_back("fiber sleeps");
+        const auto start = Clock::now();
+        io::sleep_until(start + 60ms);
+        slept = Clock::now() - start;
+        order.push_back("fiber woke");
+        return text("");
+      },
+      out);
+  asio::steady_timer later(io, 10ms);
+  later.async_wait([&](boost::system::error_code) { order.push_back("loop ran"); });
+  io.run();
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(order, (std::vector<std::string>{"fiber sleeps", "loop ran", "fiber woke"}));
+  EXPECT_GE(slept, 60ms);
+}
+
+TEST(LoopFiber, ASleepOffAFiberBlocksTheThreadUntilItsDeadline) {
+  const auto start = Clock::now();
+  io::sleep_until(start + 30ms);
+  EXPECT_GE(Clock::now() - start, 30ms);
 }
 
 TEST(LoopFiber, NoSocketMeansNoWaitOnAFiberOrOffIt) {
   // A lost connection has no socket (-1): the wait ends at once, and libpq then says why.
-  EXPECT_TRUE(store::wait_socket(-1, store::Readiness::readable, store::kNoDeadline));
+  EXPECT_TRUE(io::wait_socket(-1, io::Readiness::readable, io::kNoDeadline));
   asio::io_context io(1);
   std::optional<Response> out;
   bool ready = false;
   spawn_fiber(
       io,
       [&] {
-        ready = store::wait_socket(-1, store::Readiness::readable, store::kNoDeadline);
+        ready = io::wait_socket(-1, io::Readiness::readable, io::kNoDeadline);
         return text("");
       },
       out);
@@ -176,7 +251,7 @@ TEST(LoopFiber, ASignalRaisedOnAnotherThreadResumesTheFiber) {
   spawn_fiber(
       io,
       [&] {
-        auto* waiter = store::current_waiter();
+        auto* waiter = io::current_waiter();
         auto signal = waiter->make_signal();
         raiser = std::thread([signal] {
           std::this_thread::sleep_for(20ms);
@@ -199,10 +274,10 @@ TEST(LoopFiber, ASignalRaisedBeforeTheWaitEndsItAtOnce) {
   spawn_fiber(
       io,
       [&] {
-        auto* waiter = store::current_waiter();
+        auto* waiter = io::current_waiter();
         auto signal = waiter->make_signal();
         signal->raise();
-        raised = waiter->wait_signal(signal, store::kNoDeadline);
+        raised = waiter->wait_signal(signal, io::kNoDeadline);
         return text("");
       },
       out);
@@ -214,11 +289,11 @@ TEST(LoopFiber, ASignalWaitEndsAtItsDeadlineAndALateRaiseIsHarmless) {
   asio::io_context io(1);
   std::optional<Response> out;
   bool raised = true;
-  std::shared_ptr<store::Signal> kept;
+  std::shared_ptr<io::Signal> kept;
   spawn_fiber(
       io,
       [&] {
-        auto* waiter = store::current_waiter();
+        auto* waiter = io::current_waiter();
         kept = waiter->make_signal();
         raised = waiter->wait_signal(kept, Clock::now() + 20ms);
         return text("");
@@ -254,7 +329,7 @@ TEST(LoopFiber, ManyFibersWaitAtOnceOnOneThread) {
         io,
         [&, i] {
           ++waiting;
-          store::wait_socket(pipes[i]->read, store::Readiness::readable, store::kNoDeadline);
+          io::wait_socket(pipes[i]->read, io::Readiness::readable, io::kNoDeadline);
           return text(std::to_string(i));
         },
         out[i]);
@@ -285,7 +360,7 @@ TEST(LoopFiber, ShuttingTheLoopDownWithAFiberSuspendedUnwindsIt) {
         io,
         [&] {
           SetOnExit guard{unwound};
-          store::wait_socket(pipe.read, store::Readiness::readable, store::kNoDeadline);
+          io::wait_socket(pipe.read, io::Readiness::readable, io::kNoDeadline);
           return text("");
         },
         out);

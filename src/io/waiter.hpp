@@ -1,21 +1,24 @@
-// How a store adapter waits: for its socket to become ready, or for another thread to hand it
-// something (a pooled connection coming back).
+// How an adapter (the PostgreSQL store, the HTTP client of the email APIs) waits: for its socket
+// to become ready, for another thread to hand it something (a pooled connection coming back), or
+// for a moment to pass.
 //
 // With no Waiter installed on the calling thread, a wait blocks the thread (poll, a condition
-// variable). A server that runs store calls on fibers of its event loop installs one for as long
-// as a fiber runs: a wait then suspends only the fiber, and the thread serves other connections
-// meanwhile. A Waiter's waits must be made from the thread (and fiber) that installed it.
+// variable, a sleep). A server that runs requests on fibers of its event loop installs one for as
+// long as a fiber runs: a wait then suspends only the fiber, and the thread serves other
+// connections meanwhile. A Waiter's waits must be made from the thread (and fiber) that installed
+// it.
 #pragma once
 
 #include <chrono>
 #include <memory>
 
-namespace linkgate::store {
+namespace linkgate::io {
 
 using Deadline = std::chrono::steady_clock::time_point;
 constexpr Deadline kNoDeadline = Deadline::max();
 
-enum class Readiness { readable, writable };
+// `either`: readable or writable, whichever comes first.
+enum class Readiness { readable, writable, either };
 
 // Raised at most once, from any thread, to end one wait_signal.
 class Signal {
@@ -56,4 +59,8 @@ class ScopedWaiter {
 // installed. Same result as Waiter::wait_socket; true at once for a negative `fd`.
 bool wait_socket(int fd, Readiness readiness, Deadline deadline);
 
-}  // namespace linkgate::store
+// Returns once `deadline` has passed: through the current Waiter (a wait for a signal nobody
+// raises), or by sleeping the thread when none is installed.
+void sleep_until(Deadline deadline);
+
+}  // namespace linkgate::io

@@ -1,11 +1,12 @@
-#include "store/waiter.hpp"
+#include "io/waiter.hpp"
 
 #include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <thread>
 
-namespace linkgate::store {
+namespace linkgate::io {
 
 namespace {
 
@@ -38,7 +39,9 @@ bool wait_socket(int fd, Readiness readiness, Deadline deadline) {
   // reports the error.
   if (fd < 0) return true;
   if (installed != nullptr) return installed->wait_socket(fd, readiness, deadline);
-  const short events = readiness == Readiness::readable ? POLLIN : POLLOUT;
+  const short events = readiness == Readiness::readable   ? POLLIN
+                       : readiness == Readiness::writable ? POLLOUT
+                                                          : POLLIN | POLLOUT;
   for (;;) {
     pollfd socket{.fd = fd, .events = events, .revents = 0};
     const int ready = ::poll(&socket, 1, poll_timeout(deadline));
@@ -50,4 +53,12 @@ bool wait_socket(int fd, Readiness readiness, Deadline deadline) {
   }
 }
 
-}  // namespace linkgate::store
+void sleep_until(Deadline deadline) {
+  if (installed != nullptr) {
+    (void)installed->wait_signal(installed->make_signal(), deadline);
+    return;
+  }
+  std::this_thread::sleep_until(deadline);
+}
+
+}  // namespace linkgate::io
