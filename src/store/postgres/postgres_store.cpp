@@ -5,8 +5,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "io/batcher.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/connection_pool.hpp"
+#include "store/postgres/link_redemption_batch.hpp"
 #include "store/postgres/schema.hpp"
 
 namespace linkgate::store {
@@ -15,6 +17,7 @@ namespace {
 
 using postgres::Connection;
 using postgres::ConnectionPool;
+using postgres::LinkRedemptionCall;
 using postgres::Params;
 using postgres::Rows;
 using postgres::Statement;
@@ -220,7 +223,9 @@ Result<std::optional<RowOf<Read>>> first_row(Result<Rows> rows, Read read) {
 class PostgresStore final : public Store {
  public:
   PostgresStore(postgres::ConnectSettings settings, const PostgresOptions& options)
-      : pool_(std::move(settings), options.pool_size, options.acquire_wait) {}
+      : pool_(std::move(settings), options.pool_size, options.acquire_wait),
+        redemptions_(options.redeem_batches, options.redeem_batch_size,
+                     postgres::conflicting_redemptions) {}
 
   ConnectionPool& pool() { return pool_; }
 
@@ -366,36 +371,22 @@ class PostgresStore final : public Store {
     return with_session(std::move(**updated), session);
   }
 
+  // Callbacks that arrive together are redeemed together (link_redemption_batch.hpp); a lone
+  // one runs kRedeemLink at once, as does every call of a batch whose statement failed on
+  // something other than the database being unavailable.
   Result<LinkRedemption> redeem_link(const std::string& identifier, const std::string& token_hash,
                                      TimePoint now, const User& new_user,
                                      const std::optional<Session>& session) override {
-    Params params;
-    params.text(identifier)
-        .text(token_hash)
-        .time(now)
-        .optional_text(new_user.name)
-        .optional_text(new_user.image);
-    if (session) {
-      params.time(session->expires).text(session->session_token);
-    } else {
-      params.null().null();
-    }
-    auto row = run(kRedeemLink, "redeem_link", params, [](const Rows& rows, int r) {
-      LinkRedemption out;
-      out.token = VerificationToken{
-          .identifier = rows.text(r, 0), .token = rows.text(r, 2), .expires = rows.time(r, 1)};
-      if (!rows.is_null(r, 3)) {
-        out.is_new_user = rows.text(r, 3) == "t";
-        out.signed_in = SessionAndUser{Session{}, read_user(rows, r, 4)};
-      }
-      return out;
-    });
-    if (!row) return row.error();
-    if (!*row) return LinkRedemption{};
-    LinkRedemption out = std::move(**row);
-    if (out.signed_in && session)
-      out.signed_in = with_session(std::move(out.signed_in->user), *session);
-    return out;
+    LinkRedemptionCall call{.identifier = &identifier,
+                            .token_hash = &token_hash,
+                            .now = now,
+                            .new_user = &new_user,
+                            .session = &session,
+                            .result = std::nullopt};
+    redemptions_.run(call,
+                     [this](std::span<LinkRedemptionCall* const> batch) { redeem_batch(batch); });
+    if (call.result) return std::move(*call.result);
+    return redeem_alone(call);
   }
 
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
@@ -539,12 +530,86 @@ class PostgresStore final : public Store {
     return first_row(execute(statement, operation, params), read);
   }
 
+  Result<LinkRedemption> redeem_alone(const LinkRedemptionCall& call) {
+    Params params;
+    params.text(*call.identifier)
+        .text(*call.token_hash)
+        .time(call.now)
+        .optional_text(call.new_user->name)
+        .optional_text(call.new_user->image);
+    if (*call.session) {
+      params.time((*call.session)->expires).text((*call.session)->session_token);
+    } else {
+      params.null().null();
+    }
+    auto row = run(kRedeemLink, "redeem_link", params,
+                   [](const Rows& rows, int r) { return read_redemption(rows, r, 0); });
+    if (!row) return row.error();
+    if (!*row) return LinkRedemption{};
+    return with_requested_session(std::move(**row), *call.session);
+  }
+
+  void redeem_batch(std::span<LinkRedemptionCall* const> batch) {
+    if (batch.size() == 1) {
+      batch[0]->result = redeem_alone(*batch[0]);
+      return;
+    }
+    auto rows =
+        execute(postgres::kRedeemLinks, "redeem_link", postgres::redeem_links_params(batch));
+    if (!rows) {
+      // Unavailable: a batch may have committed before its answer was lost, so running its calls
+      // again could report a sign-in that happened as a used link. Any other failure rolled the
+      // whole batch back: each call runs alone, and only a call that fails by itself fails.
+      if (rows.error().kind == "unavailable") {
+        for (LinkRedemptionCall* call : batch) call->result = rows.error();
+      }
+      return;
+    }
+    if (rows->size() != static_cast<int>(batch.size())) {
+      for (LinkRedemptionCall* call : batch) {
+        call->result = error("redeem_link", "the batch returned a row count of its own");
+      }
+      return;
+    }
+    for (int r = 0; r < rows->size(); ++r) {
+      // Row r is call r's: kRedeemLinks orders its rows by position, one per call.
+      LinkRedemptionCall& call = *batch[static_cast<std::size_t>(r)];
+      call.result = rows->is_null(r, 1)
+                        ? LinkRedemption{}
+                        : with_requested_session(read_redemption(*rows, r, 1), *call.session);
+    }
+  }
+
+  // A row of kRedeemLink's columns, from column `first`.
+  static LinkRedemption read_redemption(const Rows& rows, int r, int first) {
+    LinkRedemption out;
+    out.token = VerificationToken{.identifier = rows.text(r, first),
+                                  .token = rows.text(r, first + 2),
+                                  .expires = rows.time(r, first + 1)};
+    if (!rows.is_null(r, first + 3)) {
+      out.is_new_user = rows.text(r, first + 3) == "t";
+      out.signed_in = SessionAndUser{Session{}, read_user(rows, r, first + 4)};
+    }
+    return out;
+  }
+
+  static LinkRedemption with_requested_session(LinkRedemption redeemed,
+                                               const std::optional<Session>& session) {
+    if (redeemed.signed_in && session)
+      redeemed.signed_in = with_session(std::move(redeemed.signed_in->user), *session);
+    return redeemed;
+  }
+
   ConnectionPool pool_;
+  io::Batcher<LinkRedemptionCall> redemptions_;
 };
 
 Result<postgres::ConnectSettings> settings_for(const std::string& url,
                                                const PostgresOptions& options) {
   if (options.pool_size < 1) return Error{"configuration", "DATABASE_POOL_SIZE must be at least 1"};
+  if (options.redeem_batches < 1 || options.redeem_batch_size < 1) {
+    return Error{"configuration", "redeem batches and their size must be at least 1"};
+  }
   return postgres::parse_connect_settings(url, options.connect_timeout);
 }
 

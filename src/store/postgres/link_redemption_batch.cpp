@@ -1,0 +1,106 @@
+#include "store/postgres/link_redemption_batch.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace linkgate::store::postgres {
+
+bool conflicting_redemptions(const LinkRedemptionCall& a, const LinkRedemptionCall& b) {
+  return *a.identifier == *b.identifier;
+}
+
+#define LINKGATE_MS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
+#define LINKGATE_AT(ms) "('epoch'::timestamptz + " ms " * interval '1 millisecond')"
+
+// The steps of the single-call statement (postgres_store.cpp, kRedeemLink), over the calls' rows
+// `i`. Each big table is reached through its index for any table size, whatever the planner
+// assumes of the arrays: the tokens through the primary key's `= ANY` lookups (then matched by
+// pair), the users by email through a subquery per call and by id through `= ANY`. Users made by
+// this statement are matched back to their call by email, which is unique within a batch.
+const Statement kRedeemLinks{
+    "lg_redeem_links",
+    "WITH i AS (SELECT x.n, x.identifier, x.token, " LINKGATE_AT("x.now_ms") " AS now, x.name, "
+    "x.image, " LINKGATE_AT("x.expires_ms") " AS session_expires, x.session_token "
+    "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], "
+    "$7::text[]) WITH ORDINALITY AS x(identifier, token, now_ms, name, image, expires_ms, "
+    "session_token, n)), "
+    "t AS (DELETE FROM verification_token v USING i WHERE v.identifier = ANY($1::text[]) "
+    "AND v.token = ANY($2::text[]) AND v.identifier = i.identifier AND v.token = i.token "
+    "RETURNING i.n, v.identifier, v.expires, v.token), "
+    "live AS (SELECT i.* FROM t JOIN i USING (n) WHERE t.expires >= i.now), "
+    "found AS (SELECT l.n, (SELECT id FROM users WHERE email = l.identifier ORDER BY id LIMIT 1) "
+    "AS id FROM live l), "
+    R"(updated AS (UPDATE users SET "emailVerified" = )"
+    "(SELECT l.now FROM live l WHERE l.identifier = users.email) "
+    "WHERE users.id = ANY(ARRAY(SELECT id FROM found WHERE id IS NOT NULL)) RETURNING users.*), "
+    R"(created AS (INSERT INTO users (name, email, "emailVerified", image) )"
+    "SELECT l.name, l.identifier, l.now, l.image FROM live l JOIN found f USING (n) "
+    "WHERE f.id IS NULL ORDER BY l.n RETURNING *), "
+    R"(u AS (SELECT l.n, d.id, d.name, d.email, d."emailVerified", d.image, false AS is_new )"
+    "FROM updated d JOIN live l ON l.identifier = d.email UNION ALL "
+    R"(SELECT l.n, c.id, c.name, c.email, c."emailVerified", c.image, true )"
+    "FROM created c JOIN live l ON l.identifier = c.email), "
+    R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
+    "SELECT u.id, l.session_expires, l.session_token FROM u JOIN live l USING (n) "
+    "WHERE l.session_token IS NOT NULL) "
+    "SELECT i.n, t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.is_new, u.id::text, "
+    "u.name, u.email, " LINKGATE_MS("u.\"emailVerified\"") ", u.image "
+    "FROM i LEFT JOIN t USING (n) LEFT JOIN u USING (n) ORDER BY i.n"};
+
+#undef LINKGATE_AT
+#undef LINKGATE_MS
+
+std::string text_array_literal(std::span<const std::optional<std::string_view>> values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i != 0) out += ',';
+    if (!values[i]) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (char c : *values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+Params redeem_links_params(std::span<LinkRedemptionCall* const> calls) {
+  using Element = std::optional<std::string_view>;
+  std::vector<Element> identifiers, tokens, names, images, session_tokens;
+  std::vector<std::string> now_ms, expires_ms;  // keeps the digits the views below point at
+  now_ms.reserve(calls.size());
+  expires_ms.reserve(calls.size());
+  std::vector<Element> nows, expires;
+  for (const LinkRedemptionCall* call : calls) {
+    identifiers.emplace_back(*call->identifier);
+    tokens.emplace_back(*call->token_hash);
+    now_ms.push_back(std::to_string(call->now.time_since_epoch().count()));
+    nows.emplace_back(now_ms.back());
+    names.push_back(call->new_user->name ? Element(*call->new_user->name) : std::nullopt);
+    images.push_back(call->new_user->image ? Element(*call->new_user->image) : std::nullopt);
+    if (*call->session) {
+      expires_ms.push_back(std::to_string((*call->session)->expires.time_since_epoch().count()));
+      expires.emplace_back(expires_ms.back());
+      session_tokens.emplace_back((*call->session)->session_token);
+    } else {
+      expires.emplace_back(std::nullopt);
+      session_tokens.emplace_back(std::nullopt);
+    }
+  }
+  Params params;
+  params.text(text_array_literal(identifiers))
+      .text(text_array_literal(tokens))
+      .text(text_array_literal(nows))
+      .text(text_array_literal(names))
+      .text(text_array_literal(images))
+      .text(text_array_literal(expires))
+      .text(text_array_literal(session_tokens));
+  return params;
+}
+
+}  // namespace linkgate::store::postgres

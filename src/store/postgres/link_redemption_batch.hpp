@@ -1,0 +1,47 @@
+// Many magic-link sign-ins (Store::redeem_link) in one PostgreSQL statement, so one transaction
+// and one commit for all of them: the store gathers the callbacks that arrive together
+// (io::Batcher) and runs them with kRedeemLinks.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+
+#include "linkgate/result.hpp"
+#include "linkgate/store.hpp"
+#include "store/postgres/connection.hpp"
+
+namespace linkgate::store::postgres {
+
+// One Store::redeem_link call waiting for its batch. The pointed-to values belong to the caller
+// and outlive the call.
+struct LinkRedemptionCall {
+  const std::string* identifier;
+  const std::string* token_hash;
+  TimePoint now;
+  const User* new_user;
+  const std::optional<Session>* session;
+  // Set by the batch; left empty when the batch failed in a way that says nothing about this
+  // call (the caller then redeems alone, so that one bad call cannot fail the others).
+  std::optional<Result<LinkRedemption>> result;
+};
+
+// Calls of one batch must name different identifiers: every part of the statement sees the
+// snapshot taken before it, so two sign-ins of one new address would create two users.
+bool conflicting_redemptions(const LinkRedemptionCall& a, const LinkRedemptionCall& b);
+
+// The batch statement. Parameters: identifiers, token hashes, `now` (ms since the epoch), new
+// users' names and images, sessions' expires (ms) and tokens, as arrays (NULL elements for
+// unset values; a NULL session token asks for no session). One row per call, in the calls'
+// order: the call's position (1-based), then the columns of the single-call statement (the
+// consumed token, is_new and the user; NULL where nothing matched or the row had expired).
+// REQUIRES: no two calls conflict.
+extern const Statement kRedeemLinks;
+
+// The parameters of kRedeemLinks for `calls`.
+Params redeem_links_params(std::span<LinkRedemptionCall* const> calls);
+
+// `values` as the text of a PostgreSQL array literal: {"a","b",NULL}.
+std::string text_array_literal(std::span<const std::optional<std::string_view>> values);
+
+}  // namespace linkgate::store::postgres

@@ -1,0 +1,303 @@
+// The PostgreSQL store redeems callbacks that arrive together in one statement (one transaction,
+// one commit: link_redemption_batch.hpp), with the same results as one at a time.
+//
+// To line calls up behind a running batch deterministically, a test holds a row lock on the
+// token of a first call from a connection of its own: that call's statement waits for the lock,
+// with redeem_batches = 1 the calls started meanwhile queue, and once the lock is released they
+// run as the next batch. Rows written by one transaction share their xmin, which tells the tests
+// how the calls were grouped.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <latch>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/connection.hpp"
+#include "store/postgres/link_redemption_batch.hpp"
+#include "store_fixture.hpp"
+
+namespace linkgate::store::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using linkgate::testing::postgres_query;
+
+// One redeem_link call run on a thread of its own.
+struct Redemption {
+  std::string identifier;
+  std::string hash;
+  std::optional<Session> session;
+  std::optional<Result<LinkRedemption>> result;
+  std::thread thread;
+};
+
+class PostgresRedeemBatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PostgresOptions options;
+    options.redeem_batches = 1;
+    store_ = open_fresh_postgres(url_, options);
+    ASSERT_NE(store_, nullptr);
+    now_ = now_seconds();
+  }
+
+  void add_token(const std::string& identifier, const std::string& hash, TimePoint expires) {
+    ASSERT_TRUE(store_->create_verification_token(token_of(identifier, hash, expires)).ok());
+  }
+
+  // Starts redeem_link(identifier, hash) with a session named `session` ("" for none).
+  void start(Redemption& call) {
+    call.thread = std::thread([this, &call] {
+      call.result = store_->redeem_link(call.identifier, call.hash, now_,
+                                        user_with_email("ignored@x.example"), call.session);
+    });
+  }
+
+  // A transaction of its own that holds the row lock of (identifier, hash) until release().
+  void lock_token(const std::string& identifier, const std::string& hash) {
+    auto settings = postgres::parse_connect_settings(url_, std::chrono::seconds(3));
+    ASSERT_TRUE(settings.ok()) << describe(settings);
+    settings_ = std::make_unique<postgres::ConnectSettings>(std::move(*settings));
+    auto opened = postgres::Connection::open(*settings_);
+    ASSERT_TRUE(opened.ok()) << describe(opened);
+    locker_ = std::move(*opened);
+    auto locked =
+        locker_->run_script("BEGIN; SELECT 1 FROM verification_token WHERE identifier = '" +
+                                identifier + "' AND token = '" + hash + "' FOR UPDATE",
+                            "lock");
+    ASSERT_TRUE(locked.ok()) << describe(locked);
+    ASSERT_EQ(locked->size(), 1);
+  }
+
+  void release() { ASSERT_TRUE(locker_->run_script("COMMIT", "unlock").ok()); }
+
+  // The transaction id that wrote the session named `token` ("" when there is none).
+  std::string writer_of_session(const std::string& token) {
+    return postgres_query(
+        url_, "SELECT xmin::text FROM sessions WHERE \"sessionToken\" = '" + token + "'");
+  }
+
+  static Session session_named(const std::string& token, TimePoint expires) {
+    return Session{.session_token = token, .user_id = "", .expires = expires};
+  }
+
+  std::string url_;
+  std::shared_ptr<Store> store_;
+  TimePoint now_;
+  std::unique_ptr<postgres::ConnectSettings> settings_;
+  std::unique_ptr<postgres::Connection> locker_;
+};
+
+// Every kind of call in one batch: a new address, a known one, an expired link, a link that
+// matches nothing and a sign-in without a session each get what a call on its own gets.
+TEST_F(PostgresRedeemBatchTest, OneBatchGivesEveryCallItsOwnResult) {
+  add_token("first@example.com", "h0", now_ + 1h);
+  add_token("new@example.com", "h1", now_ + 1h);
+  User known = user_with_email("known@example.com");
+  known.email_verified = now_ - 48h;
+  auto existing = store_->create_user(known);
+  ASSERT_TRUE(existing.ok()) << describe(existing);
+  add_token("known@example.com", "h2", now_ + 1h);
+  add_token("late@example.com", "h3", now_ - 1s);
+  add_token("jwt@example.com", "h5", now_ + 1h);
+
+  lock_token("first@example.com", "h0");
+  Redemption first{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
+  start(first);
+  std::this_thread::sleep_for(300ms);  // first's statement now waits for the lock
+  std::vector<std::unique_ptr<Redemption>> calls;
+  calls.push_back(std::make_unique<Redemption>(
+      Redemption{"new@example.com", "h1", session_named("s1", now_ + 30h), {}, {}}));
+  calls.push_back(std::make_unique<Redemption>(
+      Redemption{"known@example.com", "h2", session_named("s2", now_ + 30h), {}, {}}));
+  calls.push_back(std::make_unique<Redemption>(
+      Redemption{"late@example.com", "h3", session_named("s3", now_ + 30h), {}, {}}));
+  calls.push_back(std::make_unique<Redemption>(
+      Redemption{"nobody@example.com", "h4", session_named("s4", now_ + 30h), {}, {}}));
+  calls.push_back(
+      std::make_unique<Redemption>(Redemption{"jwt@example.com", "h5", std::nullopt, {}, {}}));
+  for (auto& call : calls) start(*call);
+  std::this_thread::sleep_for(300ms);  // all five queued behind first
+  release();
+  first.thread.join();
+  for (auto& call : calls) call->thread.join();
+
+  ASSERT_TRUE(first.result && first.result->ok());
+  ASSERT_TRUE((*first.result)->signed_in.has_value());
+  for (auto& call : calls) {
+    ASSERT_TRUE(call->result.has_value()) << call->identifier;
+    ASSERT_TRUE(call->result->ok()) << call->identifier << ": " << describe(*call->result);
+  }
+  const LinkRedemption& fresh = **calls[0]->result;
+  ASSERT_TRUE(fresh.token && fresh.signed_in);
+  EXPECT_EQ(fresh.token->identifier, "new@example.com");
+  EXPECT_EQ(fresh.token->token, "h1");
+  EXPECT_EQ(fresh.token->expires, now_ + 1h);
+  EXPECT_TRUE(fresh.is_new_user);
+  EXPECT_EQ(fresh.signed_in->user.email, "new@example.com");
+  EXPECT_EQ(fresh.signed_in->user.email_verified, now_);
+  EXPECT_EQ(fresh.signed_in->session.session_token, "s1");
+  EXPECT_EQ(fresh.signed_in->session.user_id, fresh.signed_in->user.id);
+  EXPECT_EQ(fresh.signed_in->session.expires, now_ + 30h);
+
+  const LinkRedemption& again = **calls[1]->result;
+  ASSERT_TRUE(again.token && again.signed_in);
+  EXPECT_FALSE(again.is_new_user);
+  EXPECT_EQ(again.signed_in->user.id, existing->id);
+  EXPECT_EQ(again.signed_in->user.email_verified, now_);
+  EXPECT_EQ(again.signed_in->session.user_id, existing->id);
+
+  const LinkRedemption& late = **calls[2]->result;
+  ASSERT_TRUE(late.token.has_value());  // consumed all the same
+  EXPECT_EQ(late.token->expires, now_ - 1s);
+  EXPECT_FALSE(late.signed_in.has_value());
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM users WHERE email = 'late@example.com'"),
+            "0");
+
+  const LinkRedemption& nothing = **calls[3]->result;
+  EXPECT_FALSE(nothing.token.has_value());
+  EXPECT_FALSE(nothing.signed_in.has_value());
+
+  const LinkRedemption& jwt = **calls[4]->result;
+  ASSERT_TRUE(jwt.token && jwt.signed_in);
+  EXPECT_TRUE(jwt.is_new_user);
+  EXPECT_EQ(jwt.signed_in->session.session_token, "");
+
+  // Stored as returned, and the four calls after `first` in one transaction (not first's).
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM verification_token"), "0");
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT \"userId\"::text FROM sessions WHERE \"sessionToken\" = "
+                           "'s1'"),
+            fresh.signed_in->user.id);
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT count(*) FROM sessions WHERE \"sessionToken\" IN "
+                           "('s3', 's4')"),
+            "0");
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM sessions"), "3");
+  EXPECT_EQ(writer_of_session("s1"), writer_of_session("s2"));
+  EXPECT_NE(writer_of_session("s0"), writer_of_session("s1"));
+  EXPECT_EQ(postgres_query(url_, "SELECT xmin::text FROM users WHERE email = 'jwt@example.com'"),
+            writer_of_session("s1"));
+}
+
+// Two links of one new address never share a batch (their statement could not see each other's
+// user): one user, created once, with a session from each.
+TEST_F(PostgresRedeemBatchTest, OneAddressTwiceMakesOneUser) {
+  add_token("first@example.com", "h0", now_ + 1h);
+  add_token("twice@example.com", "a", now_ + 1h);
+  add_token("twice@example.com", "b", now_ + 1h);
+  lock_token("first@example.com", "h0");
+  Redemption first{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
+  start(first);
+  std::this_thread::sleep_for(300ms);
+  Redemption a{"twice@example.com", "a", session_named("sa", now_ + 30h), {}, {}};
+  Redemption b{"twice@example.com", "b", session_named("sb", now_ + 30h), {}, {}};
+  start(a);
+  start(b);
+  std::this_thread::sleep_for(300ms);
+  release();
+  first.thread.join();
+  a.thread.join();
+  b.thread.join();
+  ASSERT_TRUE(a.result && a.result->ok()) << describe(*a.result);
+  ASSERT_TRUE(b.result && b.result->ok()) << describe(*b.result);
+  ASSERT_TRUE((*a.result)->signed_in && (*b.result)->signed_in);
+  EXPECT_EQ((*a.result)->signed_in->user.id, (*b.result)->signed_in->user.id);
+  EXPECT_NE((*a.result)->is_new_user, (*b.result)->is_new_user);
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM users WHERE email = 'twice@example.com'"),
+            "1");
+  EXPECT_NE(writer_of_session("sa"), writer_of_session("sb"));
+}
+
+// A batch whose statement fails (here a session token that is taken) is rolled back whole, and
+// its calls run one at a time: only the call that fails by itself fails, and it leaves nothing.
+TEST_F(PostgresRedeemBatchTest, AFailedBatchFailsOnlyTheCallAtFault) {
+  auto other = store_->create_user(user_with_email("other@example.com"));
+  ASSERT_TRUE(other.ok()) << describe(other);
+  ASSERT_TRUE(store_
+                  ->create_session(
+                      Session{.session_token = "taken", .user_id = other->id, .expires = now_ + 1h})
+                  .ok());
+  add_token("first@example.com", "h0", now_ + 1h);
+  add_token("good@example.com", "g", now_ + 1h);
+  add_token("bad@example.com", "b", now_ + 1h);
+  lock_token("first@example.com", "h0");
+  Redemption first{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
+  start(first);
+  std::this_thread::sleep_for(300ms);
+  Redemption good{"good@example.com", "g", session_named("sg", now_ + 30h), {}, {}};
+  Redemption bad{"bad@example.com", "b", session_named("taken", now_ + 30h), {}, {}};
+  start(good);
+  start(bad);
+  std::this_thread::sleep_for(300ms);
+  release();
+  first.thread.join();
+  good.thread.join();
+  bad.thread.join();
+  ASSERT_TRUE(good.result && good.result->ok()) << describe(*good.result);
+  EXPECT_TRUE((*good.result)->signed_in.has_value());
+  ASSERT_TRUE(bad.result.has_value());
+  EXPECT_FALSE(bad.result->ok());
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM users WHERE email = 'bad@example.com'"),
+            "0");
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM users WHERE email = 'good@example.com'"),
+            "1");
+  // The failed call's own statement rolled back too: its link is still there.
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT count(*) FROM verification_token WHERE identifier = "
+                           "'bad@example.com'"),
+            "1");
+}
+
+// Many concurrent callbacks, each with its own link: every one signs in exactly once, and they
+// took fewer transactions than there were calls.
+TEST_F(PostgresRedeemBatchTest, ConcurrentCallbacksShareTransactions) {
+  constexpr int kCalls = 48;
+  std::vector<std::unique_ptr<Redemption>> calls;
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string id = std::to_string(i);
+    add_token("c" + id + "@example.com", "h" + id, now_ + 1h);
+    calls.push_back(std::make_unique<Redemption>(Redemption{
+        "c" + id + "@example.com", "h" + id, session_named("s" + id, now_ + 30h), {}, {}}));
+  }
+  std::latch go(kCalls);
+  for (auto& call : calls) {
+    call->thread = std::thread([&, raw = call.get()] {
+      go.arrive_and_wait();
+      raw->result = store_->redeem_link(raw->identifier, raw->hash, now_,
+                                        user_with_email("ignored@x.example"), raw->session);
+    });
+  }
+  for (auto& call : calls) call->thread.join();
+  for (auto& call : calls) {
+    ASSERT_TRUE(call->result && call->result->ok()) << call->identifier;
+    ASSERT_TRUE((*call->result)->signed_in.has_value()) << call->identifier;
+    EXPECT_TRUE((*call->result)->is_new_user);
+    EXPECT_EQ((*call->result)->signed_in->user.email, call->identifier);
+  }
+  EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM users"), std::to_string(kCalls));
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT count(*) FROM sessions s JOIN users u ON u.id = "
+                           "s.\"userId\" WHERE s.\"sessionToken\" = 's' || "
+                           "substr(u.email, 2, strpos(u.email, '@') - 2)"),
+            std::to_string(kCalls));
+  const int transactions =
+      std::stoi(postgres_query(url_, "SELECT count(DISTINCT xmin::text) FROM sessions"));
+  EXPECT_LT(transactions, kCalls);
+}
+
+TEST(PostgresRedeemBatchParams, ArrayLiteralsQuoteEveryElement) {
+  std::vector<std::optional<std::string_view>> values{"a",           std::nullopt, "say \"hi\"",
+                                                      "back\\slash", "",           "{,}"};
+  EXPECT_EQ(postgres::text_array_literal(values),
+            R"({"a",NULL,"say \"hi\"","back\\slash","","{,}"})");
+  EXPECT_EQ(postgres::text_array_literal({}), "{}");
+}
+
+}  // namespace
+}  // namespace linkgate::store::testing
