@@ -36,6 +36,7 @@ linkgate_env() {
   [ -z "${LINKGATE_STORE_WORKERS:-}" ] || echo LINKGATE_STORE_WORKERS="$LINKGATE_STORE_WORKERS"
   [ -z "${LINKGATE_STORE_FIBERS:-}" ] || echo LINKGATE_STORE_FIBERS="$LINKGATE_STORE_FIBERS"
   [ -z "${DATABASE_POOL_SIZE:-}" ] || echo DATABASE_POOL_SIZE="$DATABASE_POOL_SIZE"
+  [ -z "${DATABASE_BATCHES:-}" ] || echo DATABASE_BATCHES="$DATABASE_BATCHES"
 }
 
 # bench/authjs/server.mjs: $1 = session strategy, $2 = DATABASE_URL (PostgreSQL).

@@ -30,11 +30,11 @@ bool is_postgres_url(const std::string& url) {
 }
 
 Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size,
-                                          int redeem_batches) {
+                                          int batches) {
   if (is_postgres_url(database_url)) {
     store::PostgresOptions options;
     options.pool_size = pool_size;
-    options.redeem_batches = redeem_batches;
+    options.batches = batches;
     return store::open_postgres_store(database_url, options);
   }
   auto path = sqlite_path_from_url(database_url);
@@ -53,8 +53,8 @@ Result<App> build_app(const Settings& settings) {
   // Templates first: a broken one stops the server before anything else is opened.
   auto templates = load_templates(settings.email_template_dir, settings.locale_dir);
   if (!templates) return templates.error();
-  auto store = open_store(settings.database_url, settings.database_pool_size,
-                          settings.database_redeem_batches);
+  auto store =
+      open_store(settings.database_url, settings.database_pool_size, settings.database_batches);
   if (!store) return store.error();
 
   AuthConfig config;

@@ -26,9 +26,9 @@ bool is_postgres_url(const std::string& url);
 // Opens the store DATABASE_URL names. A PostgreSQL database (or an existing SQLite file) that
 // needs migrations is refused with an Error of kind "migration_needed" naming `linkgate migrate`;
 // a brand-new SQLite file gets its schema, so the embedded default runs out of the box.
-// `pool_size` and `redeem_batches` apply to PostgreSQL (store::PostgresOptions).
+// `pool_size` and `batches` apply to PostgreSQL (store::PostgresOptions).
 Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size,
-                                          int redeem_batches = 2);
+                                          int batches = 2);
 
 // `linkgate migrate`: applies the pending migrations of the database DATABASE_URL names and
 // returns their names (none when it was up to date).

@@ -93,9 +93,9 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto pool_size = read_integer(env, "DATABASE_POOL_SIZE", 16, 1, 1000);
   if (!pool_size) return pool_size.error();
   s.database_pool_size = static_cast<int>(*pool_size);
-  auto redeem_batches = read_integer(env, "DATABASE_REDEEM_BATCHES", 2, 1, 1000);
-  if (!redeem_batches) return redeem_batches.error();
-  s.database_redeem_batches = static_cast<int>(*redeem_batches);
+  auto batches = read_integer(env, "DATABASE_BATCHES", 2, 1, 1000);
+  if (!batches) return batches.error();
+  s.database_batches = static_cast<int>(*batches);
 
   std::string strategy = env("AUTH_SESSION_STRATEGY").value_or("database");
   if (strategy == "database") {

@@ -31,9 +31,9 @@ struct Settings {
   std::string secret_file;           // LINKGATE_SECRET_FILE, where a dev secret is kept
   std::string database_url;          // DATABASE_URL
   int database_pool_size = 16;       // DATABASE_POOL_SIZE: PostgreSQL connections at most
-  // DATABASE_REDEEM_BATCHES: PostgreSQL statements that redeem gathered callbacks at once
-  // (store::PostgresOptions::redeem_batches).
-  int database_redeem_batches = 2;
+  // DATABASE_BATCHES: batch statements of one kind that run at once on PostgreSQL
+  // (store::PostgresOptions::batches).
+  int database_batches = 2;
   SessionStrategy session_strategy = SessionStrategy::database;
   std::chrono::seconds session_max_age{30 * 24 * 3600};
   std::chrono::seconds session_update_age{24 * 3600};

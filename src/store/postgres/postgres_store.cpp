@@ -6,9 +6,9 @@
 #include <utility>
 
 #include "io/batcher.hpp"
+#include "store/postgres/batched_statements.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/connection_pool.hpp"
-#include "store/postgres/link_redemption_batch.hpp"
 #include "store/postgres/schema.hpp"
 
 namespace linkgate::store {
@@ -21,6 +21,7 @@ using postgres::LinkRedemptionCall;
 using postgres::Params;
 using postgres::Rows;
 using postgres::Statement;
+using postgres::TokenInsertCall;
 
 // Times are read as integer milliseconds since the Unix epoch (extract gives an exact numeric).
 #define LINKGATE_MS(column) "(extract(epoch FROM " column ") * 1000)::bigint"
@@ -224,8 +225,8 @@ class PostgresStore final : public Store {
  public:
   PostgresStore(postgres::ConnectSettings settings, const PostgresOptions& options)
       : pool_(std::move(settings), options.pool_size, options.acquire_wait),
-        redemptions_(options.redeem_batches, options.redeem_batch_size,
-                     postgres::conflicting_redemptions) {}
+        redemptions_(options.batches, options.batch_size, postgres::conflicting_redemptions),
+        token_inserts_(options.batches, options.batch_size, postgres::conflicting_token_inserts) {}
 
   ConnectionPool& pool() { return pool_; }
 
@@ -303,11 +304,25 @@ class PostgresStore final : public Store {
     return run(kDeleteSession, "delete_session", Params().text(session_token), read_session);
   }
 
+  // Sign-ins that store their tokens together insert them together (batched_statements.hpp),
+  // as redeem_link does.
   Result<void> create_verification_token(const VerificationToken& token) override {
-    auto done = execute(kCreateVerificationToken, "create_verification_token",
-                        Params().text(token.identifier).time(token.expires).text(token.token));
-    if (!done) return done.error();
-    return {};
+    TokenInsertCall call{.token = &token, .result = std::nullopt};
+    token_inserts_.run(call, [this](std::span<TokenInsertCall* const> batch) {
+      if (batch.size() == 1) {
+        batch[0]->result = insert_token_alone(*batch[0]->token);
+        return;
+      }
+      auto done = execute(postgres::kCreateVerificationTokens, "create_verification_token",
+                          postgres::create_verification_tokens_params(batch));
+      if (done || done.error().kind == "unavailable") {
+        for (TokenInsertCall* each : batch) {
+          each->result = done ? Result<void>() : Result<void>(done.error());
+        }
+      }
+    });
+    if (call.result) return std::move(*call.result);
+    return insert_token_alone(token);
   }
 
   Result<std::optional<VerificationToken>> use_verification_token(
@@ -371,7 +386,7 @@ class PostgresStore final : public Store {
     return with_session(std::move(**updated), session);
   }
 
-  // Callbacks that arrive together are redeemed together (link_redemption_batch.hpp); a lone
+  // Callbacks that arrive together are redeemed together (batched_statements.hpp); a lone
   // one runs kRedeemLink at once, as does every call of a batch whose statement failed on
   // something other than the database being unavailable.
   Result<LinkRedemption> redeem_link(const std::string& identifier, const std::string& token_hash,
@@ -530,6 +545,13 @@ class PostgresStore final : public Store {
     return first_row(execute(statement, operation, params), read);
   }
 
+  Result<void> insert_token_alone(const VerificationToken& token) {
+    auto done = execute(kCreateVerificationToken, "create_verification_token",
+                        Params().text(token.identifier).time(token.expires).text(token.token));
+    if (!done) return done.error();
+    return {};
+  }
+
   Result<LinkRedemption> redeem_alone(const LinkRedemptionCall& call) {
     Params params;
     params.text(*call.identifier)
@@ -602,13 +624,14 @@ class PostgresStore final : public Store {
 
   ConnectionPool pool_;
   io::Batcher<LinkRedemptionCall> redemptions_;
+  io::Batcher<TokenInsertCall> token_inserts_;
 };
 
 Result<postgres::ConnectSettings> settings_for(const std::string& url,
                                                const PostgresOptions& options) {
   if (options.pool_size < 1) return Error{"configuration", "DATABASE_POOL_SIZE must be at least 1"};
-  if (options.redeem_batches < 1 || options.redeem_batch_size < 1) {
-    return Error{"configuration", "redeem batches and their size must be at least 1"};
+  if (options.batches < 1 || options.batch_size < 1) {
+    return Error{"configuration", "DATABASE_BATCHES and the batch size must be at least 1"};
   }
   return postgres::parse_connect_settings(url, options.connect_timeout);
 }

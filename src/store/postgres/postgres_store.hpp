@@ -18,11 +18,13 @@ struct PostgresOptions {
   int pool_size = 16;                             // DATABASE_POOL_SIZE: connections open at most
   std::chrono::seconds connect_timeout{3};        // per connection attempt (libpq's minimum is 2 s)
   std::chrono::milliseconds acquire_wait{10000};  // how long a call waits for a busy pool
-  // Callbacks redeemed together (Store::redeem_link): at most this many batch statements run at
-  // once, of at most redeem_batch_size sign-ins each; a callback that finds a place free runs at
-  // once, so batches form only while others are running.
-  int redeem_batches = 2;
-  std::size_t redeem_batch_size = 32;
+  // Calls that arrive together are run as one statement (batched_statements.hpp): sign-ins'
+  // verification tokens (create_verification_token) and callbacks (redeem_link). For each of the
+  // two, at most `batches` such statements run at once (DATABASE_BATCHES), of at most
+  // `batch_size` calls each. A call that finds a place free runs at once, so batches form only
+  // while others are running.
+  int batches = 2;
+  std::size_t batch_size = 32;
 };
 
 // Connects once (so that a wrong URL or password shows at startup) and checks the schema: a

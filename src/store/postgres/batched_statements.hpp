@@ -1,6 +1,8 @@
-// Many magic-link sign-ins (Store::redeem_link) in one PostgreSQL statement, so one transaction
-// and one commit for all of them: the store gathers the callbacks that arrive together
-// (io::Batcher) and runs them with kRedeemLinks.
+// Statements that serve many calls of one Store operation at once, so one transaction and one
+// commit for all of them: the PostgreSQL store gathers the calls that arrive together
+// (io::Batcher) and runs them as one. Magic-link sign-ins (Store::redeem_link) with
+// kRedeemLinks, new verification tokens (Store::create_verification_token) with
+// kCreateVerificationTokens.
 #pragma once
 
 #include <optional>
@@ -40,6 +42,22 @@ extern const Statement kRedeemLinks;
 
 // The parameters of kRedeemLinks for `calls`.
 Params redeem_links_params(std::span<LinkRedemptionCall* const> calls);
+
+// One Store::create_verification_token call waiting for its batch; `token` belongs to the caller.
+struct TokenInsertCall {
+  const VerificationToken* token;
+  std::optional<Result<void>> result;  // as LinkRedemptionCall::result
+};
+
+// Calls of one batch must not insert the same row (identifier and hash): the batch would fail on
+// the primary key, and so, once run alone, would only the second.
+bool conflicting_token_inserts(const TokenInsertCall& a, const TokenInsertCall& b);
+
+// The batch insert. Parameters: identifiers, expires (ms since the epoch), hashes, as arrays.
+extern const Statement kCreateVerificationTokens;
+
+// The parameters of kCreateVerificationTokens for `calls`.
+Params create_verification_tokens_params(std::span<TokenInsertCall* const> calls);
 
 // `values` as the text of a PostgreSQL array literal: {"a","b",NULL}.
 std::string text_array_literal(std::span<const std::optional<std::string_view>> values);

@@ -1,9 +1,13 @@
-#include "store/postgres/link_redemption_batch.hpp"
+#include "store/postgres/batched_statements.hpp"
 
 #include <string_view>
 #include <vector>
 
 namespace linkgate::store::postgres {
+
+bool conflicting_token_inserts(const TokenInsertCall& a, const TokenInsertCall& b) {
+  return a.token->identifier == b.token->identifier && a.token->token == b.token->token;
+}
 
 bool conflicting_redemptions(const LinkRedemptionCall& a, const LinkRedemptionCall& b) {
   return *a.identifier == *b.identifier;
@@ -46,6 +50,12 @@ const Statement kRedeemLinks{
     "SELECT i.n, t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.is_new, u.id::text, "
     "u.name, u.email, " LINKGATE_MS("u.\"emailVerified\"") ", u.image "
     "FROM i LEFT JOIN t USING (n) LEFT JOIN u USING (n) ORDER BY i.n"};
+
+const Statement kCreateVerificationTokens{
+    "lg_create_verification_tokens",
+    "INSERT INTO verification_token (identifier, expires, token) "
+    "SELECT x.identifier, " LINKGATE_AT("x.expires_ms") ", x.token "
+    "FROM unnest($1::text[], $2::bigint[], $3::text[]) AS x(identifier, expires_ms, token)"};
 
 #undef LINKGATE_AT
 #undef LINKGATE_MS
@@ -100,6 +110,23 @@ Params redeem_links_params(std::span<LinkRedemptionCall* const> calls) {
       .text(text_array_literal(images))
       .text(text_array_literal(expires))
       .text(text_array_literal(session_tokens));
+  return params;
+}
+
+Params create_verification_tokens_params(std::span<TokenInsertCall* const> calls) {
+  std::vector<std::optional<std::string_view>> identifiers, expires, hashes;
+  std::vector<std::string> expires_ms;  // keeps the digits the views below point at
+  expires_ms.reserve(calls.size());
+  for (const TokenInsertCall* call : calls) {
+    identifiers.emplace_back(call->token->identifier);
+    expires_ms.push_back(std::to_string(call->token->expires.time_since_epoch().count()));
+    expires.emplace_back(expires_ms.back());
+    hashes.emplace_back(call->token->token);
+  }
+  Params params;
+  params.text(text_array_literal(identifiers))
+      .text(text_array_literal(expires))
+      .text(text_array_literal(hashes));
   return params;
 }
 
