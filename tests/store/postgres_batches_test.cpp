@@ -369,6 +369,62 @@ TEST_F(PostgresBatchTest, ConcurrentTokensShareTransactions) {
   EXPECT_EQ((*used)->expires, now_ + 1h);
 }
 
+// Session lookups made while one is held up at the database wait in linkgate, not at the
+// database, and then go together; each finds its own session (or none).
+TEST_F(PostgresBatchTest, SessionLookupsWaitTogetherAndEachFindTheirOwn) {
+  constexpr int kSessions = 10;
+  std::vector<std::string> user_ids;
+  for (int i = 0; i < kSessions; ++i) {
+    auto user = store_->create_user(user_with_email(named("u", i, "@example.com")));
+    ASSERT_TRUE(user.ok()) << describe(user);
+    user_ids.push_back(user->id);
+    ASSERT_TRUE(store_
+                    ->create_session(Session{.session_token = named("s", i),
+                                             .user_id = user->id,
+                                             .expires = now_ + std::chrono::hours(i + 1)})
+                    .ok());
+  }
+  // A lock on the whole table holds up every statement that reads it.
+  auto settings = postgres::parse_connect_settings(url_, std::chrono::seconds(3));
+  ASSERT_TRUE(settings.ok()) << describe(settings);
+  settings_ = std::make_unique<postgres::ConnectSettings>(std::move(*settings));
+  auto opened = postgres::Connection::open(*settings_);
+  ASSERT_TRUE(opened.ok()) << describe(opened);
+  locker_ = std::move(*opened);
+  ASSERT_TRUE(
+      locker_->run_script("BEGIN; LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE", "lock").ok());
+
+  constexpr int kLookups = kSessions + 2;  // two tokens name no session
+  std::vector<std::optional<Result<std::optional<SessionAndUser>>>> found(kLookups);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kLookups; ++i) {
+    threads.emplace_back([&, i] { found[i] = store_->get_session_and_user(named("s", i)); });
+  }
+  const std::string waiting =
+      "SELECT count(*) FROM pg_locks WHERE relation = 'sessions'::regclass AND NOT granted";
+  for (int tries = 0; tries < 100 && postgres_query(url_, waiting) == "0"; ++tries) {
+    std::this_thread::sleep_for(50ms);
+  }
+  std::this_thread::sleep_for(300ms);  // time for the others to reach the database, if they could
+  EXPECT_EQ(postgres_query(url_, waiting), "1");
+  release();
+  for (auto& thread : threads) thread.join();
+  for (int i = 0; i < kLookups; ++i) {
+    ASSERT_TRUE(found[i].has_value() && found[i]->ok()) << i;
+    const auto& session = **found[i];
+    if (i >= kSessions) {
+      EXPECT_FALSE(session.has_value()) << i;
+      continue;
+    }
+    ASSERT_TRUE(session.has_value()) << i;
+    EXPECT_EQ(session->session.session_token, named("s", i));
+    EXPECT_EQ(session->session.user_id, user_ids[i]);
+    EXPECT_EQ(session->session.expires, now_ + std::chrono::hours(i + 1));
+    EXPECT_EQ(session->user.id, user_ids[i]);
+    EXPECT_EQ(session->user.email, named("u", i, "@example.com"));
+  }
+}
+
 TEST(PostgresBatchParams, ArrayLiteralsQuoteEveryElement) {
   std::vector<std::optional<std::string_view>> values{"a",           std::nullopt, "say \"hi\"",
                                                       "back\\slash", "",           "{,}"};

@@ -57,6 +57,16 @@ const Statement kCreateVerificationTokens{
     "SELECT x.identifier, " LINKGATE_AT("x.expires_ms") ", x.token "
     "FROM unnest($1::text[], $2::bigint[], $3::text[]) AS x(identifier, expires_ms, token)"};
 
+// Each call's session and user through a subquery of its own, each a lookup by a unique key
+// (LIMIT keeps the planner from turning them into joins that could scan a table).
+const Statement kGetSessionsAndUsers{
+    "lg_get_sessions_and_users",
+    R"(SELECT x.n, s."sessionToken", s."userId"::text, )" LINKGATE_MS("s.expires") ", "
+    R"(u.id::text, u.name, u.email, )" LINKGATE_MS("u.\"emailVerified\"") ", u.image "
+    "FROM unnest($1::text[]) WITH ORDINALITY AS x(token, n) "
+    R"(CROSS JOIN LATERAL (SELECT * FROM sessions WHERE "sessionToken" = x.token LIMIT 1) s )"
+    R"(CROSS JOIN LATERAL (SELECT * FROM users WHERE id = s."userId" LIMIT 1) u ORDER BY x.n)"};
+
 #undef LINKGATE_AT
 #undef LINKGATE_MS
 
@@ -110,6 +120,14 @@ Params redeem_links_params(std::span<LinkRedemptionCall* const> calls) {
       .text(text_array_literal(images))
       .text(text_array_literal(expires))
       .text(text_array_literal(session_tokens));
+  return params;
+}
+
+Params get_sessions_and_users_params(std::span<SessionLookupCall* const> calls) {
+  std::vector<std::optional<std::string_view>> tokens;
+  for (const SessionLookupCall* call : calls) tokens.emplace_back(*call->session_token);
+  Params params;
+  params.text(text_array_literal(tokens));
   return params;
 }
 

@@ -2,7 +2,8 @@
 // commit for all of them: the PostgreSQL store gathers the calls that arrive together
 // (io::Batcher) and runs them as one. Magic-link sign-ins (Store::redeem_link) with
 // kRedeemLinks, new verification tokens (Store::create_verification_token) with
-// kCreateVerificationTokens.
+// kCreateVerificationTokens, session lookups (Store::get_session_and_user) with
+// kGetSessionsAndUsers.
 #pragma once
 
 #include <optional>
@@ -58,6 +59,22 @@ extern const Statement kCreateVerificationTokens;
 
 // The parameters of kCreateVerificationTokens for `calls`.
 Params create_verification_tokens_params(std::span<TokenInsertCall* const> calls);
+
+// One Store::get_session_and_user call waiting for its batch; `session_token` belongs to the
+// caller. Lookups never conflict: a batch reads one snapshot, taken after each of its calls
+// arrived.
+struct SessionLookupCall {
+  const std::string* session_token;
+  std::optional<Result<std::optional<SessionAndUser>>> result;  // as LinkRedemptionCall::result
+};
+
+// The batch lookup. Parameter: the session tokens, as an array. One row per call whose session
+// exists: the call's position (1-based), then the columns of the single lookup
+// (postgres_store.cpp, kGetSessionAndUser), in the calls' order.
+extern const Statement kGetSessionsAndUsers;
+
+// The parameters of kGetSessionsAndUsers for `calls`.
+Params get_sessions_and_users_params(std::span<SessionLookupCall* const> calls);
 
 // `values` as the text of a PostgreSQL array literal: {"a","b",NULL}.
 std::string text_array_literal(std::span<const std::optional<std::string_view>> values);

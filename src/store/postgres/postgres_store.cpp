@@ -20,6 +20,7 @@ using postgres::ConnectionPool;
 using postgres::LinkRedemptionCall;
 using postgres::Params;
 using postgres::Rows;
+using postgres::SessionLookupCall;
 using postgres::Statement;
 using postgres::TokenInsertCall;
 
@@ -226,7 +227,10 @@ class PostgresStore final : public Store {
   PostgresStore(postgres::ConnectSettings settings, const PostgresOptions& options)
       : pool_(std::move(settings), options.pool_size, options.acquire_wait),
         redemptions_(options.batches, options.batch_size, postgres::conflicting_redemptions),
-        token_inserts_(options.batches, options.batch_size, postgres::conflicting_token_inserts) {}
+        token_inserts_(options.batches, options.batch_size, postgres::conflicting_token_inserts),
+        session_lookups_(options.batches, options.batch_size,
+                         [](const SessionLookupCall&, const SessionLookupCall&) { return false; }) {
+  }
 
   ConnectionPool& pool() { return pool_; }
 
@@ -283,13 +287,33 @@ class PostgresStore final : public Store {
     return session;
   }
 
+  // Lookups that arrive together share one statement (batched_statements.hpp).
   Result<std::optional<SessionAndUser>> get_session_and_user(
       const std::string& session_token) override {
-    return run(kGetSessionAndUser, "get_session_and_user", Params().text(session_token),
-               [](const Rows& rows, int row) {
-                 return SessionAndUser{.session = read_session(rows, row),
-                                       .user = read_user(rows, row, 3)};
-               });
+    SessionLookupCall call{.session_token = &session_token, .result = std::nullopt};
+    session_lookups_.run(call, [this](std::span<SessionLookupCall* const> batch) {
+      if (batch.size() == 1) {
+        batch[0]->result = look_up_session_alone(*batch[0]->session_token);
+        return;
+      }
+      auto rows = execute(postgres::kGetSessionsAndUsers, "get_session_and_user",
+                          postgres::get_sessions_and_users_params(batch));
+      if (!rows) {
+        if (rows.error().kind == "unavailable") {
+          for (SessionLookupCall* each : batch) each->result = rows.error();
+        }
+        return;
+      }
+      for (SessionLookupCall* each : batch) each->result = std::optional<SessionAndUser>();
+      for (int r = 0; r < rows->size(); ++r) {
+        const std::int64_t n = rows->integer(r, 0);
+        if (n < 1 || n > static_cast<std::int64_t>(batch.size())) continue;
+        batch[static_cast<std::size_t>(n - 1)]->result =
+            std::optional<SessionAndUser>(read_session_and_user(*rows, r, 1));
+      }
+    });
+    if (call.result) return std::move(*call.result);
+    return look_up_session_alone(session_token);
   }
 
   Result<void> update_session_expiry(const std::string& session_token, TimePoint expires) override {
@@ -545,6 +569,19 @@ class PostgresStore final : public Store {
     return first_row(execute(statement, operation, params), read);
   }
 
+  Result<std::optional<SessionAndUser>> look_up_session_alone(const std::string& session_token) {
+    return run(kGetSessionAndUser, "get_session_and_user", Params().text(session_token),
+               [](const Rows& rows, int row) { return read_session_and_user(rows, row, 0); });
+  }
+
+  // A row of kGetSessionAndUser's columns, from column `first`.
+  static SessionAndUser read_session_and_user(const Rows& rows, int row, int first) {
+    return SessionAndUser{.session = Session{.session_token = rows.text(row, first),
+                                             .user_id = rows.text(row, first + 1),
+                                             .expires = rows.time(row, first + 2)},
+                          .user = read_user(rows, row, first + 3)};
+  }
+
   Result<void> insert_token_alone(const VerificationToken& token) {
     auto done = execute(kCreateVerificationToken, "create_verification_token",
                         Params().text(token.identifier).time(token.expires).text(token.token));
@@ -625,6 +662,7 @@ class PostgresStore final : public Store {
   ConnectionPool pool_;
   io::Batcher<LinkRedemptionCall> redemptions_;
   io::Batcher<TokenInsertCall> token_inserts_;
+  io::Batcher<SessionLookupCall> session_lookups_;
 };
 
 Result<postgres::ConnectSettings> settings_for(const std::string& url,

@@ -19,8 +19,9 @@ struct PostgresOptions {
   std::chrono::seconds connect_timeout{3};        // per connection attempt (libpq's minimum is 2 s)
   std::chrono::milliseconds acquire_wait{10000};  // how long a call waits for a busy pool
   // Calls that arrive together are run as one statement (batched_statements.hpp): sign-ins'
-  // verification tokens (create_verification_token) and callbacks (redeem_link). For each of the
-  // two, at most `batches` such statements run at once (DATABASE_BATCHES), of at most
+  // verification tokens (create_verification_token), callbacks (redeem_link) and session lookups
+  // (get_session_and_user). For each of the three, at most `batches` such statements run at once
+  // (DATABASE_BATCHES), of at most
   // `batch_size` calls each. A call that finds a place free runs at once, so batches form only
   // while others are running.
   int batches = 2;
