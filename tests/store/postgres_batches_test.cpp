@@ -65,23 +65,45 @@ class PostgresBatchTest : public ::testing::Test {
     });
   }
 
-  // A transaction of its own that holds the row lock of (identifier, hash) until release().
-  void lock_token(const std::string& identifier, const std::string& hash) {
+  // Opens a transaction of its own that runs `sql` (taking locks) and holds them until release().
+  // Returns the rows of `sql`'s last statement (0 when it failed).
+  int hold_locks(const std::string& sql) {
     auto settings = postgres::parse_connect_settings(url_, std::chrono::seconds(3));
-    ASSERT_TRUE(settings.ok()) << describe(settings);
+    EXPECT_TRUE(settings.ok()) << describe(settings);
+    if (!settings) return 0;
     settings_ = std::make_unique<postgres::ConnectSettings>(std::move(*settings));
     auto opened = postgres::Connection::open(*settings_);
-    ASSERT_TRUE(opened.ok()) << describe(opened);
+    EXPECT_TRUE(opened.ok()) << describe(opened);
+    if (!opened) return 0;
     locker_ = std::move(*opened);
-    auto locked =
-        locker_->run_script("BEGIN; SELECT 1 FROM verification_token WHERE identifier = '" +
-                                identifier + "' AND token = '" + hash + "' FOR UPDATE",
-                            "lock");
-    ASSERT_TRUE(locked.ok()) << describe(locked);
-    ASSERT_EQ(locked->size(), 1);
+    auto locked = locker_->run_script("BEGIN; " + sql, "lock");
+    EXPECT_TRUE(locked.ok()) << describe(locked);
+    return locked ? locked->size() : 0;
+  }
+
+  // Holds the row lock of (identifier, hash) until release().
+  void lock_token(const std::string& identifier, const std::string& hash) {
+    ASSERT_EQ(hold_locks("SELECT 1 FROM verification_token WHERE identifier = '" + identifier +
+                         "' AND token = '" + hash + "' FOR UPDATE"),
+              1);
   }
 
   void release() { ASSERT_TRUE(locker_->run_script("COMMIT", "unlock").ok()); }
+
+  // Runs `calls` as one batch: a first callback (first_) is held up at the database by a row lock
+  // while they are started and queue behind it; then the lock is released and all are joined.
+  void redeem_behind_a_held_call(const std::vector<Redemption*>& calls) {
+    add_token("first@example.com", "h0", now_ + 1h);
+    lock_token("first@example.com", "h0");
+    first_ = Redemption{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
+    start(first_);
+    std::this_thread::sleep_for(300ms);  // first_'s statement now waits for the lock
+    for (Redemption* call : calls) start(*call);
+    std::this_thread::sleep_for(300ms);  // all queued behind first_
+    release();
+    first_.thread.join();
+    for (Redemption* call : calls) call->thread.join();
+  }
 
   // The transaction id that wrote the session named `token` ("" when there is none).
   std::string writer_of_session(const std::string& token) {
@@ -98,12 +120,12 @@ class PostgresBatchTest : public ::testing::Test {
   TimePoint now_;
   std::unique_ptr<postgres::ConnectSettings> settings_;
   std::unique_ptr<postgres::Connection> locker_;
+  Redemption first_;
 };
 
 // Every kind of call in one batch: a new address, a known one, an expired link, a link that
 // matches nothing and a sign-in without a session each get what a call on its own gets.
 TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
-  add_token("first@example.com", "h0", now_ + 1h);
   add_token("new@example.com", "h1", now_ + 1h);
   User known = user_with_email("known@example.com");
   known.email_verified = now_ - 48h;
@@ -113,10 +135,6 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
   add_token("late@example.com", "h3", now_ - 1s);
   add_token("jwt@example.com", "h5", now_ + 1h);
 
-  lock_token("first@example.com", "h0");
-  Redemption first{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
-  start(first);
-  std::this_thread::sleep_for(300ms);  // first's statement now waits for the lock
   std::vector<std::unique_ptr<Redemption>> calls;
   calls.push_back(std::make_unique<Redemption>(
       Redemption{"new@example.com", "h1", session_named("s1", now_ + 30h), {}, {}}));
@@ -128,14 +146,12 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
       Redemption{"nobody@example.com", "h4", session_named("s4", now_ + 30h), {}, {}}));
   calls.push_back(
       std::make_unique<Redemption>(Redemption{"jwt@example.com", "h5", std::nullopt, {}, {}}));
-  for (auto& call : calls) start(*call);
-  std::this_thread::sleep_for(300ms);  // all five queued behind first
-  release();
-  first.thread.join();
-  for (auto& call : calls) call->thread.join();
+  std::vector<Redemption*> started;
+  for (auto& call : calls) started.push_back(call.get());
+  redeem_behind_a_held_call(started);
 
-  ASSERT_TRUE(first.result && first.result->ok());
-  ASSERT_TRUE((*first.result)->signed_in.has_value());
+  ASSERT_TRUE(first_.result && first_.result->ok());
+  ASSERT_TRUE((*first_.result)->signed_in.has_value());
   for (auto& call : calls) {
     ASSERT_TRUE(call->result.has_value()) << call->identifier;
     ASSERT_TRUE(call->result->ok()) << call->identifier << ": " << describe(*call->result);
@@ -175,7 +191,7 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
   EXPECT_TRUE(jwt.is_new_user);
   EXPECT_EQ(jwt.signed_in->session.session_token, "");
 
-  // Stored as returned, and the four calls after `first` in one transaction (not first's).
+  // Stored as returned, and the four calls after `first_` in one transaction (not first_'s).
   EXPECT_EQ(postgres_query(url_, "SELECT count(*) FROM verification_token"), "0");
   EXPECT_EQ(postgres_query(url_,
                            "SELECT \"userId\"::text FROM sessions WHERE \"sessionToken\" = "
@@ -195,22 +211,11 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
 // Two links of one new address never share a batch (their statement could not see each other's
 // user): one user, created once, with a session from each.
 TEST_F(PostgresBatchTest, OneAddressTwiceMakesOneUser) {
-  add_token("first@example.com", "h0", now_ + 1h);
   add_token("twice@example.com", "a", now_ + 1h);
   add_token("twice@example.com", "b", now_ + 1h);
-  lock_token("first@example.com", "h0");
-  Redemption first{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
-  start(first);
-  std::this_thread::sleep_for(300ms);
   Redemption a{"twice@example.com", "a", session_named("sa", now_ + 30h), {}, {}};
   Redemption b{"twice@example.com", "b", session_named("sb", now_ + 30h), {}, {}};
-  start(a);
-  start(b);
-  std::this_thread::sleep_for(300ms);
-  release();
-  first.thread.join();
-  a.thread.join();
-  b.thread.join();
+  redeem_behind_a_held_call({&a, &b});
   ASSERT_TRUE(a.result && a.result->ok()) << describe(*a.result);
   ASSERT_TRUE(b.result && b.result->ok()) << describe(*b.result);
   ASSERT_TRUE((*a.result)->signed_in && (*b.result)->signed_in);
@@ -230,22 +235,11 @@ TEST_F(PostgresBatchTest, AFailedBatchFailsOnlyTheCallAtFault) {
                   ->create_session(
                       Session{.session_token = "taken", .user_id = other->id, .expires = now_ + 1h})
                   .ok());
-  add_token("first@example.com", "h0", now_ + 1h);
   add_token("good@example.com", "g", now_ + 1h);
   add_token("bad@example.com", "b", now_ + 1h);
-  lock_token("first@example.com", "h0");
-  Redemption first{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
-  start(first);
-  std::this_thread::sleep_for(300ms);
   Redemption good{"good@example.com", "g", session_named("sg", now_ + 30h), {}, {}};
   Redemption bad{"bad@example.com", "b", session_named("taken", now_ + 30h), {}, {}};
-  start(good);
-  start(bad);
-  std::this_thread::sleep_for(300ms);
-  release();
-  first.thread.join();
-  good.thread.join();
-  bad.thread.join();
+  redeem_behind_a_held_call({&good, &bad});
   ASSERT_TRUE(good.result && good.result->ok()) << describe(*good.result);
   EXPECT_TRUE((*good.result)->signed_in.has_value());
   ASSERT_TRUE(bad.result.has_value());
@@ -385,14 +379,8 @@ TEST_F(PostgresBatchTest, SessionLookupsWaitTogetherAndEachFindTheirOwn) {
                     .ok());
   }
   // A lock on the whole table holds up every statement that reads it.
-  auto settings = postgres::parse_connect_settings(url_, std::chrono::seconds(3));
-  ASSERT_TRUE(settings.ok()) << describe(settings);
-  settings_ = std::make_unique<postgres::ConnectSettings>(std::move(*settings));
-  auto opened = postgres::Connection::open(*settings_);
-  ASSERT_TRUE(opened.ok()) << describe(opened);
-  locker_ = std::move(*opened);
-  ASSERT_TRUE(
-      locker_->run_script("BEGIN; LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE", "lock").ok());
+  hold_locks("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE");
+  ASSERT_NE(locker_, nullptr);
 
   constexpr int kLookups = kSessions + 2;  // two tokens name no session
   std::vector<std::optional<Result<std::optional<SessionAndUser>>>> found(kLookups);

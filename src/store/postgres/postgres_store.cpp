@@ -291,29 +291,21 @@ class PostgresStore final : public Store {
   Result<std::optional<SessionAndUser>> get_session_and_user(
       const std::string& session_token) override {
     SessionLookupCall call{.session_token = &session_token, .result = std::nullopt};
-    session_lookups_.run(call, [this](std::span<SessionLookupCall* const> batch) {
-      if (batch.size() == 1) {
-        batch[0]->result = look_up_session_alone(*batch[0]->session_token);
-        return;
-      }
-      auto rows = execute(postgres::kGetSessionsAndUsers, "get_session_and_user",
-                          postgres::get_sessions_and_users_params(batch));
-      if (!rows) {
-        if (rows.error().kind == "unavailable") {
-          for (SessionLookupCall* each : batch) each->result = rows.error();
-        }
-        return;
-      }
-      for (SessionLookupCall* each : batch) each->result = std::optional<SessionAndUser>();
-      for (int r = 0; r < rows->size(); ++r) {
-        const std::int64_t n = rows->integer(r, 0);
-        if (n < 1 || n > static_cast<std::int64_t>(batch.size())) continue;
-        batch[static_cast<std::size_t>(n - 1)]->result =
-            std::optional<SessionAndUser>(read_session_and_user(*rows, r, 1));
-      }
-    });
-    if (call.result) return std::move(*call.result);
-    return look_up_session_alone(session_token);
+    return run_batched(
+        session_lookups_, call, postgres::kGetSessionsAndUsers, "get_session_and_user",
+        postgres::get_sessions_and_users_params,
+        [](std::span<SessionLookupCall* const> batch, const Rows& rows) {
+          for (SessionLookupCall* each : batch) each->result = std::optional<SessionAndUser>();
+          for (int r = 0; r < rows.size(); ++r) {
+            const std::int64_t n = rows.integer(r, 0);
+            if (n < 1 || n > static_cast<std::int64_t>(batch.size())) continue;
+            batch[static_cast<std::size_t>(n - 1)]->result =
+                std::optional<SessionAndUser>(read_session_and_user(rows, r, 1));
+          }
+        },
+        [this](const SessionLookupCall& each) {
+          return look_up_session_alone(*each.session_token);
+        });
   }
 
   Result<void> update_session_expiry(const std::string& session_token, TimePoint expires) override {
@@ -328,25 +320,16 @@ class PostgresStore final : public Store {
     return run(kDeleteSession, "delete_session", Params().text(session_token), read_session);
   }
 
-  // Sign-ins that store their tokens together insert them together (batched_statements.hpp),
-  // as redeem_link does.
+  // Sign-ins that store their tokens together insert them together (batched_statements.hpp).
   Result<void> create_verification_token(const VerificationToken& token) override {
     TokenInsertCall call{.token = &token, .result = std::nullopt};
-    token_inserts_.run(call, [this](std::span<TokenInsertCall* const> batch) {
-      if (batch.size() == 1) {
-        batch[0]->result = insert_token_alone(*batch[0]->token);
-        return;
-      }
-      auto done = execute(postgres::kCreateVerificationTokens, "create_verification_token",
-                          postgres::create_verification_tokens_params(batch));
-      if (done || done.error().kind == "unavailable") {
-        for (TokenInsertCall* each : batch) {
-          each->result = done ? Result<void>() : Result<void>(done.error());
-        }
-      }
-    });
-    if (call.result) return std::move(*call.result);
-    return insert_token_alone(token);
+    return run_batched(
+        token_inserts_, call, postgres::kCreateVerificationTokens, "create_verification_token",
+        postgres::create_verification_tokens_params,
+        [](std::span<TokenInsertCall* const> batch, const Rows&) {
+          for (TokenInsertCall* each : batch) each->result = Result<void>();
+        },
+        [this](const TokenInsertCall& each) { return insert_token_alone(*each.token); });
   }
 
   Result<std::optional<VerificationToken>> use_verification_token(
@@ -410,9 +393,7 @@ class PostgresStore final : public Store {
     return with_session(std::move(**updated), session);
   }
 
-  // Callbacks that arrive together are redeemed together (batched_statements.hpp); a lone
-  // one runs kRedeemLink at once, as does every call of a batch whose statement failed on
-  // something other than the database being unavailable.
+  // Callbacks that arrive together are redeemed together (batched_statements.hpp).
   Result<LinkRedemption> redeem_link(const std::string& identifier, const std::string& token_hash,
                                      TimePoint now, const User& new_user,
                                      const std::optional<Session>& session) override {
@@ -422,10 +403,9 @@ class PostgresStore final : public Store {
                             .new_user = &new_user,
                             .session = &session,
                             .result = std::nullopt};
-    redemptions_.run(call,
-                     [this](std::span<LinkRedemptionCall* const> batch) { redeem_batch(batch); });
-    if (call.result) return std::move(*call.result);
-    return redeem_alone(call);
+    return run_batched(redemptions_, call, postgres::kRedeemLinks, "redeem_link",
+                       postgres::redeem_links_params, deliver_redemptions,
+                       [this](const LinkRedemptionCall& each) { return redeem_alone(each); });
   }
 
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
@@ -569,6 +549,33 @@ class PostgresStore final : public Store {
     return first_row(execute(statement, operation, params), read);
   }
 
+  // Runs `call` through `batcher` and returns its result. A batch of one runs `alone(call)`; a
+  // larger one runs `statement` over `params_of(batch)`, and `deliver(batch, rows)` gives each
+  // call its result. When the statement fails because the database is unavailable, every call of
+  // the batch gets that error: a batch may have committed before its answer was lost, and running
+  // its calls again could, say, report a sign-in that happened as a used link. Any other failure
+  // rolled the whole batch back: its calls then run alone, so only a call that fails by itself
+  // fails.
+  template <class Call, class Alone, class ParamsOf, class Deliver>
+  auto run_batched(io::Batcher<Call>& batcher, Call& call, const Statement& statement,
+                   std::string_view operation, ParamsOf params_of, Deliver deliver, Alone alone)
+      -> decltype(alone(call)) {
+    batcher.run(call, [&](std::span<Call* const> batch) {
+      if (batch.size() == 1) {
+        batch[0]->result = alone(*batch[0]);
+        return;
+      }
+      auto rows = execute(statement, operation, params_of(batch));
+      if (rows) {
+        deliver(batch, *rows);
+      } else if (rows.error().kind == "unavailable") {
+        for (Call* each : batch) each->result = rows.error();
+      }
+    });
+    if (call.result) return std::move(*call.result);
+    return alone(call);
+  }
+
   Result<std::optional<SessionAndUser>> look_up_session_alone(const std::string& session_token) {
     return run(kGetSessionAndUser, "get_session_and_user", Params().text(session_token),
                [](const Rows& rows, int row) { return read_session_and_user(rows, row, 0); });
@@ -608,34 +615,20 @@ class PostgresStore final : public Store {
     return with_requested_session(std::move(**row), *call.session);
   }
 
-  void redeem_batch(std::span<LinkRedemptionCall* const> batch) {
-    if (batch.size() == 1) {
-      batch[0]->result = redeem_alone(*batch[0]);
-      return;
-    }
-    auto rows =
-        execute(postgres::kRedeemLinks, "redeem_link", postgres::redeem_links_params(batch));
-    if (!rows) {
-      // Unavailable: a batch may have committed before its answer was lost, so running its calls
-      // again could report a sign-in that happened as a used link. Any other failure rolled the
-      // whole batch back: each call runs alone, and only a call that fails by itself fails.
-      if (rows.error().kind == "unavailable") {
-        for (LinkRedemptionCall* call : batch) call->result = rows.error();
-      }
-      return;
-    }
-    if (rows->size() != static_cast<int>(batch.size())) {
+  // kRedeemLinks' rows to their calls: row r is call r's (the statement orders its rows by
+  // position, one per call).
+  static void deliver_redemptions(std::span<LinkRedemptionCall* const> batch, const Rows& rows) {
+    if (rows.size() != static_cast<int>(batch.size())) {
       for (LinkRedemptionCall* call : batch) {
         call->result = error("redeem_link", "the batch returned a row count of its own");
       }
       return;
     }
-    for (int r = 0; r < rows->size(); ++r) {
-      // Row r is call r's: kRedeemLinks orders its rows by position, one per call.
+    for (int r = 0; r < rows.size(); ++r) {
       LinkRedemptionCall& call = *batch[static_cast<std::size_t>(r)];
-      call.result = rows->is_null(r, 1)
+      call.result = rows.is_null(r, 1)
                         ? LinkRedemption{}
-                        : with_requested_session(read_redemption(*rows, r, 1), *call.session);
+                        : with_requested_session(read_redemption(rows, r, 1), *call.session);
     }
   }
 
