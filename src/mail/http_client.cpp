@@ -145,7 +145,11 @@ CURLcode run_transfer(const CurlApi& curl, Slot& slot,
   }
   while (running > 0) {
     if (Clock::now() >= limit) return CURLE_OPERATION_TIMEDOUT;
-    io::Deadline deadline = std::min(limit, slot.timer.value_or(io::kNoDeadline));
+    // With no timer, curl still wants to be asked again soon: a call made a little before its
+    // timeout is due can leave the transfer running with no timer at all (seen with a 370 ms
+    // timeout: woken at its timer, curl found it not quite due and set none), and waiting for
+    // the socket until `limit` would then overrun the timeout by a second.
+    io::Deadline deadline = std::min(limit, slot.timer.value_or(Clock::now() + kPeekInterval));
     // Two sockets at once (a second address family tried while the first still connects): the
     // wait watches the newest, and comes back soon to let curl look at the other.
     if (slot.sockets.size() > 1) deadline = std::min(deadline, Clock::now() + kPeekInterval);
