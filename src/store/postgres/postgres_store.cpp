@@ -205,10 +205,11 @@ User read_user(const Rows& rows, int row, int first) {
   };
 }
 
-Session read_session(const Rows& rows, int row) {
-  return Session{.session_token = rows.text(row, 0),
-                 .user_id = rows.text(row, 1),
-                 .expires = rows.time(row, 2)};
+// A session's token, user id and expires, from column `first`.
+Session read_session(const Rows& rows, int row, int first = 0) {
+  return Session{.session_token = rows.text(row, first),
+                 .user_id = rows.text(row, first + 1),
+                 .expires = rows.time(row, first + 2)};
 }
 
 // The first row mapped with `read`, or nullopt when there is none.
@@ -234,8 +235,9 @@ class PostgresStore final : public Store {
 
   ConnectionPool& pool() { return pool_; }
 
-  // Every wait is a connection's socket or the pool (io/waiter.hpp). Host names are still
-  // resolved by libpq itself, synchronously, when a connection opens.
+  // Every wait is a connection's socket, the pool or a batch of other callers (io/waiter.hpp);
+  // host names are looked up on a thread of their own while the caller waits
+  // (host_resolution.hpp).
   bool waits_on_fibers() const override { return true; }
 
   Result<User> create_user(const User& user) override {
@@ -317,7 +319,8 @@ class PostgresStore final : public Store {
   }
 
   Result<std::optional<Session>> delete_session(const std::string& session_token) override {
-    return run(kDeleteSession, "delete_session", Params().text(session_token), read_session);
+    return run(kDeleteSession, "delete_session", Params().text(session_token),
+               [](const Rows& rows, int row) { return read_session(rows, row); });
   }
 
   // Sign-ins that store their tokens together insert them together (batched_statements.hpp).
@@ -583,9 +586,7 @@ class PostgresStore final : public Store {
 
   // A row of kGetSessionAndUser's columns, from column `first`.
   static SessionAndUser read_session_and_user(const Rows& rows, int row, int first) {
-    return SessionAndUser{.session = Session{.session_token = rows.text(row, first),
-                                             .user_id = rows.text(row, first + 1),
-                                             .expires = rows.time(row, first + 2)},
+    return SessionAndUser{.session = read_session(rows, row, first),
                           .user = read_user(rows, row, first + 3)};
   }
 
