@@ -15,8 +15,10 @@ DEB_PACKAGES := g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libpq-dev libicu-dev \
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
-# The PostgreSQL server that the tests run as a private cluster (tests/pg/start_cluster.sh).
-DEB_PACKAGES += postgresql
+# Debian packages that only the tests need (`make test`, never `make run`): servers and tools the
+# test suites start themselves on loopback. The PostgreSQL server runs as a private cluster
+# (tests/pg/start_cluster.sh).
+TEST_DEB_PACKAGES := postgresql
 
 # The Auth.js interop test (tests/interop/authjs) runs node with the @auth/core that
 # package-lock.json pins. Debian's nodejs/npm are installed only when the `node`/`npm` commands
@@ -36,7 +38,7 @@ FUZZ_DEB_PACKAGES := clang libclang-rt-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps node-deps interop-deps e2e-deps fuzz-deps build fuzz-build run test \
+.PHONY: all deps test-deps node-deps interop-deps e2e-deps fuzz-deps build fuzz-build run test \
   test-sanitize fuzz format clean bench-deps bench-build bench bench-scale bench-micro
 
 all: build
@@ -48,6 +50,17 @@ deps: node-deps
 	done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages: $$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The test-only packages (TEST_DEB_PACKAGES), installed only when missing (as deps).
+test-deps: deps
+	@missing=$$(for p in $(TEST_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages for the tests: $$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -111,7 +124,7 @@ fuzz-build: deps fuzz-deps
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 
 # The test suite, then a few seconds of each fuzz target over its seeds (fuzz/corpus).
-test: build fuzz-build interop-deps e2e-deps
+test: build test-deps fuzz-build interop-deps e2e-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 	cd $(FUZZ_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
@@ -136,7 +149,7 @@ fuzz: fuzz-build
 	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in $(FUZZ_DIR)/artifacts)"; \
 	  exit 1; fi
 
-test-sanitize: deps interop-deps e2e-deps
+test-sanitize: deps test-deps interop-deps e2e-deps
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKGATE_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -147,7 +160,7 @@ test-sanitize: deps interop-deps e2e-deps
 BENCH_DIR := bench/authjs
 BENCH_DEB_PACKAGES := wrk sqlite3 curl
 
-bench-deps: deps $(BENCH_DIR)/node_modules/.package-lock.json
+bench-deps: test-deps $(BENCH_DIR)/node_modules/.package-lock.json
 	@missing=$$(for p in $(BENCH_DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
