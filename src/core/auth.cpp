@@ -23,8 +23,9 @@ using core::Context;
 
 namespace {
 
-constexpr std::array<std::string_view, 8> kActions = {
-    "providers", "session", "csrf", "signin", "signout", "callback", "verify-request", "error"};
+constexpr std::array<std::string_view, 9> kActions = {"providers",      "session", "csrf",
+                                                      "signin",         "signout", "callback",
+                                                      "verify-request", "error",   "verify"};
 
 struct Route {
   std::string action;
@@ -163,14 +164,19 @@ struct Auth::Impl {
         !request.path.starts_with(state.base_path + "/")) {
       return not_found();
     }
-    // HEAD only on the callback, which answers it without consuming (SPEC B2).
-    if (request.method != "GET" && request.method != "POST" && request.method != "HEAD") {
-      return core::bad_request();
-    }
     auto route =
         home ? std::optional<Route>(Route{"home", ""}) : parse_route(request.path, state.base_path);
+    // HEAD only on the callback, which answers it without consuming (SPEC B2); /verify answers
+    // whatever method the proxied request had.
+    const bool any_method = route && route->action == "verify";
+    if (!any_method && request.method != "GET" && request.method != "POST" &&
+        request.method != "HEAD") {
+      return core::bad_request();
+    }
     if (!route) return core::bad_request();
-    if (request.method == "HEAD" && route->action != "callback") return core::bad_request();
+    if (request.method == "HEAD" && route->action != "callback" && !any_method) {
+      return core::bad_request();
+    }
 
     // Config assertion (§0.2): runs before anything else; fails closed.
     auto origin = origin_for(request);
@@ -219,6 +225,7 @@ struct Auth::Impl {
     if (a == "signin") return get ? act::signin_page(ctx) : act::signin_email(ctx);
     if (a == "callback") return act::callback(ctx);
     if (a == "session") return act::session(ctx);
+    if (a == "verify") return act::verify(ctx);
     if (a == "signout") return get ? act::signout_page(ctx) : act::signout(ctx);
     if (!get) return core::bad_request();
     if (a == "csrf") return act::csrf(ctx);
@@ -295,6 +302,11 @@ bool Auth::is_pure(const Request& request) const {
     const bool hooks =
         s.config.callbacks.jwt || s.config.callbacks.session || s.config.events.session;
     return s.config.session_strategy == SessionStrategy::jwt && request.method == "GET" && !hooks;
+  }
+  if (a == "verify") {
+    // The jwt callback runs on every check, the redirect callback where one is refused.
+    return s.config.session_strategy == SessionStrategy::jwt && !s.config.callbacks.jwt &&
+           !s.config.callbacks.redirect;
   }
   if (a == "signin" || a == "signout") return request.method != "POST";
   return a != "callback";

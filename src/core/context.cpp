@@ -76,6 +76,12 @@ bool Context::init() {
     callback_url = origin;
     return true;
   }
+  // /verify ignores the body, reads no CSRF state and sets neither cookie; where it names a
+  // callbackUrl (a sign-in redirect) it resolves its own.
+  if (action == "verify") {
+    callback_url = origin;
+    return true;
+  }
   if (request.method == "POST") {
     std::string_view type = request.header("content-type").value_or("");
     if (type.find("application/json") != std::string_view::npos) {

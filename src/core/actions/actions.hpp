@@ -12,11 +12,14 @@ Response signin_email(Context& ctx);    // POST /signin/:provider
 Response verify_request(Context& ctx);  // GET  /verify-request
 Response callback(Context& ctx);        // GET|POST|HEAD /callback/:provider
 Response session(Context& ctx);         // GET|POST /session
-Response csrf(Context& ctx);            // GET  /csrf
-Response providers(Context& ctx);       // GET  /providers
-Response signout_page(Context& ctx);    // GET  /signout
-Response signout(Context& ctx);         // POST /signout
-Response error_page(Context& ctx);      // GET  /error
+// Any method on /verify (not an Auth.js endpoint): the session check of a reverse proxy's
+// auth_request / forward auth; reads the store in database mode, like session().
+Response verify(Context& ctx);
+Response csrf(Context& ctx);          // GET  /csrf
+Response providers(Context& ctx);     // GET  /providers
+Response signout_page(Context& ctx);  // GET  /signout
+Response signout(Context& ctx);       // POST /signout
+Response error_page(Context& ctx);    // GET  /error
 // GET / (not an Auth.js endpoint): the development home page; the router serves it only while
 // the dev outbox is on. Reads the store in database mode, like session().
 Response home_page(Context& ctx);

@@ -5,6 +5,7 @@
 #include "core/actions/actions.hpp"
 #include "core/hooks.hpp"
 #include "core/session_cookie.hpp"
+#include "core/session_read.hpp"
 
 namespace linkgate::core::actions {
 
@@ -48,8 +49,6 @@ Response null_session(const Context& ctx, bool no_cache) {
 }
 
 Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
-  const TimePoint now = ctx.now();
-  const auto& codec = ctx.state.jwt_codec(ctx.secure());
   // With no jwt or session callback and no session event, nothing of the claims or the answer
   // outlives this call but strings, so both are built in an arena on this frame: no heap
   // allocation per claim. A hook could keep what it is given, so with one they use the heap.
@@ -58,32 +57,20 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   std::array<unsigned char, 4096> arena_bytes;
   json::monotonic_resource arena(arena_bytes.data(), arena_bytes.size());
   const json::storage_ptr storage = hooked ? json::storage_ptr() : json::storage_ptr(&arena);
-  auto claims = codec.decode(cookie, now, storage);
-  if (!claims) {
-    ctx.state.log(LogLevel::info, "session: rejected an invalid or expired session JWT");
-    Response r = null_session(ctx, no_cache);
-    clear_session_cookie(ctx, r);
-    return r;
-  }
   // The jwt callback sees every read (trigger "update" with the body's data on POST); nullopt
   // or a failure signs the browser out (§5).
   const bool update = ctx.request.method == "POST";
   const json::value data = update_data(ctx);
-  // Move-constructed, so that the claims keep their storage.
-  JwtParams jwt_params{.token = std::move(*claims)};
-  if (update) {
-    jwt_params.trigger = JwtTrigger::update;
-    jwt_params.session = &data;
-  }
-  auto token = run_jwt_callback(ctx.state, std::move(jwt_params));
-  if (!token || !token->has_value()) {
+  auto claims = read_jwt_session(ctx, cookie, storage, update ? &data : nullptr);
+  if (!claims) {
     Response r = null_session(ctx, no_cache);
     clear_session_cookie(ctx, r);
     return r;
   }
-  const json::object& claims_now = **token;
+  const json::object& claims_now = *claims;
+  const TimePoint now = ctx.now();
   const TimePoint expires =
-      now + std::chrono::duration_cast<std::chrono::milliseconds>(ctx.state.config.session_max_age);
+      now + std::chrono::duration_cast<std::chrono::milliseconds>(config.session_max_age);
   SessionParams params{.session = session_object(
                            claim_or_null(claims_now, "name"), claim_or_null(claims_now, "email"),
                            claim_or_null(claims_now, "picture"), expires, storage)};
@@ -98,56 +85,26 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   }
   Response r = ctx.json(200, json::serialize(*body));
   if (no_cache) add_no_cache_headers(r);
-  // Re-issued on every call: no updateAge throttle in JWT mode (§5).
-  set_session_cookie(ctx, r, codec.encode(claims_now, now, ctx.state.config.session_max_age),
-                     expires);
+  reissue_jwt_session(ctx, r, claims_now, now);
   emit_event(ctx.state, "events.session", ctx.state.config.events.session,
              SessionEvent{*body, &claims_now});
   return r;
 }
 
 Response database_session(Context& ctx, const std::string& cookie, bool no_cache) {
-  Store& store = *ctx.state.store;
-  const TimePoint now = ctx.now();
-  auto found = store.get_session_and_user(cookie);
-  if (!found) {
-    ctx.state.log(LogLevel::error, "session: store failed: " + found.error().message);
-    // A database that is down answers 503, so that a client (and a load balancer) can tell
-    // "no session" from "cannot tell now"; Auth.js's client reads any non-OK answer as no
-    // session. Other store failures answer null (200), like Auth.js's SessionTokenError (§5).
-    if (found.error().kind == "unavailable") {
-      Response r =
-          ctx.json(503, R"({"message":"The session store is unavailable. Try again later."})");
-      r.set_header("Retry-After", "5");
-      add_no_cache_headers(r);
-      return r;
-    }
-    return null_session(ctx, no_cache);
-  }
-  if (!found->has_value()) {
+  using Outcome = DatabaseSessionRead::Outcome;
+  DatabaseSessionRead read = read_database_session(ctx, cookie);
+  // A database that is down answers 503; other store failures answer null (200), like Auth.js's
+  // SessionTokenError (§5).
+  if (read.outcome == Outcome::unavailable) return session_store_unavailable(ctx);
+  if (read.outcome == Outcome::failed) return null_session(ctx, no_cache);
+  if (read.outcome == Outcome::signed_out) {
     Response r = null_session(ctx, no_cache);
     clear_session_cookie(ctx, r);
     return r;
   }
-  const Session& session = (*found)->session;
-  const User& user = (*found)->user;
-  if (session.expires < now) {
-    (void)store.delete_session(cookie);
-    Response r = null_session(ctx, no_cache);
-    clear_session_cookie(ctx, r);
-    return r;
-  }
-  const auto max_age =
-      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.state.config.session_max_age);
-  const auto update_age =
-      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.state.config.session_update_age);
-  const TimePoint new_expires = now + max_age;
-  if (session.expires - max_age + update_age <= now) {
-    if (auto updated = store.update_session_expiry(cookie, new_expires); !updated) {
-      ctx.state.log(LogLevel::error,
-                    "session: could not slide the expiry: " + updated.error().message);
-    }
-  }
+  const Session& session = read.found->session;
+  const User& user = read.found->user;
   // The body carries the stored (pre-update) expiry; the cookie always the new one (§5).
   const bool update = ctx.request.method == "POST";
   const json::value data = update_data(ctx);
@@ -163,7 +120,7 @@ Response database_session(Context& ctx, const std::string& cookie, bool no_cache
   if (!body) return null_session(ctx, no_cache);  // Auth.js: SessionTokenError, null (§5)
   Response r = ctx.json(200, json::serialize(*body));
   if (no_cache) add_no_cache_headers(r);
-  set_session_cookie(ctx, r, cookie, new_expires);
+  set_session_cookie(ctx, r, cookie, read.new_expires);
   emit_event(ctx.state, "events.session", ctx.state.config.events.session,
              SessionEvent{*body, nullptr});
   return r;
