@@ -8,6 +8,7 @@
 #include <map>
 #include <thread>
 
+#include "linkgate_version.hpp"
 #include "server/app.hpp"
 #include "server/http_server.hpp"
 #include "server/settings.hpp"
@@ -125,6 +126,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("linkgate"));
   CLI::App cli{"linkgate: passwordless email sign-in, compatible with Auth.js"};
   cli.require_subcommand(1);
+  cli.set_version_flag("--version", "linkgate " LINKGATE_VERSION);
   std::map<std::string, std::string> overrides;
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server");
   serve_cmd->add_option("--port", overrides["PORT"], "Port to listen on (PORT)");
@@ -142,7 +144,7 @@ int main(int argc, char** argv) {
                           "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
   CLI11_PARSE(cli, argc, argv);
   if (version_cmd->parsed()) {
-    std::printf("linkgate 0.1.0\n");
+    std::printf("linkgate %s\n", LINKGATE_VERSION);
     return 0;
   }
   if (migrate_cmd->parsed()) return migrate(migrate_url);
