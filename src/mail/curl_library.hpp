@@ -1,9 +1,11 @@
-// libcurl, loaded the first time a mailer needs it rather than when linkgate starts.
+// libcurl, which the HTTP API and SMTP transports use, initialized the first time a mailer needs
+// it.
 //
-// Only the HTTP API and SMTP transports use libcurl, and it brings its own libraries with it
-// (HTTP/2, SSH, RTMP, brotli, zstd, zlib, public suffix list: 0.7 MiB of resident memory). A
-// server with the dev outbox, an embedder's own mailer and `linkgate migrate` never map them.
-// The functions are called through this table; the types and constants come from curl's headers.
+// libcurl is linked like any shared library (so that a package's dependency scan sees it), but
+// curl_global_init runs only on first use: a server with the dev outbox, an embedder's own mailer
+// and `linkgate migrate` never initialize it. The functions are called through this table, which
+// a caller gets only once initialization succeeded; the types and constants come from curl's
+// headers.
 #pragma once
 
 #include <curl/curl.h>
@@ -48,10 +50,10 @@ struct CurlSlistDeleter {
   void operator()(curl_slist* list) const { curl->slist_free_all(list); }
 };
 
-// The library, loaded and initialized (curl_global_init) by the first call, on any thread; every
-// later call returns the same table. Error kind "unavailable" when libcurl cannot be loaded, lacks
-// one of the functions or fails to initialize (the same answer to every call). It is never
-// unloaded: mail may still be in flight on other threads while the process exits.
+// The library, initialized (curl_global_init) by the first call, on any thread; every later call
+// returns the same table. Error kind "unavailable" when initialization fails (the same answer to
+// every call). It is never cleaned up (curl_global_cleanup): mail may still be in flight on other
+// threads while the process exits.
 const Result<const CurlApi*>& curl_api();
 
 }  // namespace linkgate::mail

@@ -1,6 +1,5 @@
 // The sign-in flow through local fake Postmark and Forward Email APIs that check every header and
 // field of the real APIs (SPEC P1, P2, P5).
-#include <fstream>
 #include <map>
 #include <string>
 
@@ -81,33 +80,6 @@ TEST_P(ProviderFlow, SignsInThroughTheProviderApi) {
   EXPECT_EQ(session.as_object()["user"].as_object()["email"].as_string(), "someone@example.org");
   // The API key never reaches the logs.
   EXPECT_EQ(server.process().logs().find(p.key), std::string::npos);
-}
-
-// True when the process has libcurl mapped.
-bool maps_libcurl(pid_t pid) {
-  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-  std::string line;
-  while (std::getline(maps, line)) {
-    if (line.find("/libcurl.so") != std::string::npos) return true;
-  }
-  return false;
-}
-
-// libcurl (and what it brings: HTTP/2, SSH, compression) is loaded when the first email goes
-// through an API, not when the server starts (src/mail/curl_library.hpp).
-TEST_P(ProviderFlow, LibcurlIsLoadedWhenTheFirstEmailIsSent) {
-  ProviderCase p = provider();
-  auto fake = p.make_fake();
-  RunningServer server(server_env(p, *fake));
-  ASSERT_FALSE(server.process().failed()) << server.process().logs();
-  TestClient browser = server.client();
-  EXPECT_EQ(browser.get("/api/auth/session").status, 200);
-  EXPECT_FALSE(maps_libcurl(server.process().pid()));
-
-  auto sent = request_link(browser, p.id, "someone@example.org");
-  ASSERT_EQ(sent.status, 302) << server.process().logs();
-  ASSERT_TRUE(fake->wait_for_messages(1));
-  EXPECT_TRUE(maps_libcurl(server.process().pid()));
 }
 
 TEST_P(ProviderFlow, ProviderErrorsRedirectToEmailSignin) {
