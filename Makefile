@@ -17,8 +17,9 @@ DEB_PACKAGES := g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
 # Debian packages that only the tests need (`make test`, never `make run`): servers and tools the
 # test suites start themselves on loopback. The PostgreSQL server runs as a private cluster
-# (tests/pg/start_cluster.sh).
-TEST_DEB_PACKAGES := postgresql
+# (tests/pg/start_cluster.sh). nginx (Debian 12's has auth_request built in; nginx-light is only a
+# transitional package there) and caddy run examples/gateway/ in tests/gateway/, with python3.
+TEST_DEB_PACKAGES := postgresql nginx caddy python3
 
 # The Auth.js interop test (tests/interop/authjs) runs node with the @auth/core that
 # package-lock.json pins. Debian's nodejs/npm are installed only when the `node`/`npm` commands
