@@ -10,16 +10,24 @@ FUZZ_TARGETS ?= fuzz_normalizer fuzz_cookies fuzz_body fuzz_jwe fuzz_redirect
 JOBS ?= $(shell nproc)
 PORT ?= 3000
 
+# What building and running the server needs (`make run`): the compiler, and the libraries'
+# development packages (which bring the shared libraries themselves).
 DEB_PACKAGES := g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev \
   libboost-url1.81-dev libboost-context1.81-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev \
   libpq-dev libicu-dev \
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev libtomlplusplus-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
-# Debian packages that only the tests need (`make test`, never `make run`): servers and tools the
-# test suites start themselves on loopback. The PostgreSQL server runs as a private cluster
-# (tests/pg/start_cluster.sh). nginx (Debian 12's has auth_request built in; nginx-light is only a
-# transitional package there) and caddy run examples/gateway/ in tests/gateway/, with python3.
-TEST_DEB_PACKAGES := postgresql nginx caddy python3
+  ca-certificates
+# What `make package` needs besides DEB_PACKAGES: dpkg-shlibdeps (dpkg-dev) computes the
+# package's Depends, and CPack finds the binaries to scan with `file`.
+PACKAGE_DEB_PACKAGES := dpkg-dev file
+# Debian packages that only the tests need (`make test`, never `make run`): the test frameworks,
+# servers and tools the test suites start themselves on loopback, and the packaging checks. The
+# PostgreSQL server runs as a private cluster (tests/pg/start_cluster.sh). nginx (Debian 12's has
+# auth_request built in; nginx-light is only a transitional package there) and caddy run
+# examples/gateway/ in tests/gateway/, with python3. lintian, mmdebstrap and systemd check the
+# Debian package (tests/package); curl signs in through the installed package.
+TEST_DEB_PACKAGES := libgtest-dev libgmock-dev libbenchmark-dev postgresql nginx caddy python3 \
+  $(PACKAGE_DEB_PACKAGES) lintian mmdebstrap systemd curl
 
 # The Auth.js interop test (tests/interop/authjs) runs node with the @auth/core that
 # package-lock.json pins. Debian's nodejs/npm are installed only when the `node`/`npm` commands
@@ -39,13 +47,14 @@ FUZZ_DEB_PACKAGES := clang libclang-rt-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps node-deps interop-deps e2e-deps fuzz-deps build fuzz-build run test \
+.PHONY: all deps test-deps package-deps node-deps interop-deps e2e-deps fuzz-deps build server fuzz-build run \
+  test package \
   test-sanitize fuzz format clean bench-deps bench-build bench bench-scale bench-micro
 
 all: build
 
 # Installs only what is missing, so a second run costs a dpkg query.
-deps: node-deps
+deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
@@ -62,6 +71,17 @@ test-deps: deps
 	done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages for the tests: $$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The packaging tools (PACKAGE_DEB_PACKAGES), installed only when missing (as deps).
+package-deps: deps
+	@missing=$$(for p in $(PACKAGE_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages for packaging: $$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -109,12 +129,22 @@ fuzz-deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+# Everything, tests included (so it needs the test frameworks).
+build: deps test-deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DLINKGATE_TESTS=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Only the server binary, configured without the tests: what `make run` needs.
+server: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DLINKGATE_TESTS=OFF
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target linkgate
+
+# build/linkgate_<version>_amd64.deb (CPack, packaging/): the server alone, built without tests.
+package: server package-deps
+	cd $(BUILD_DIR) && cpack -G DEB
+
 # `migrate` first: a database made by an older linkgate is brought up to date (a no-op otherwise).
-run: build
+run: server
 	./$(BUILD_DIR)/linkgate migrate
 	PORT=$(PORT) ./$(BUILD_DIR)/linkgate serve
 
