@@ -10,8 +10,8 @@
 # then inside it: `apt-get install ./linkgate_*.deb` (its Depends resolve from Debian alone),
 # `systemd-analyze verify` on the installed unit, `linkgate version`, `linkgate migrate` and
 # `linkgate serve` on a free loopback port as an unprivileged user; from outside (the chroot
-# shares the network) curl signs in through the dev outbox. The root is removed afterwards, on
-# failure too. Needs root (chroot), mmdebstrap and curl; fails, never skips, without them.
+# shares the network) curl signs in through the dev outbox; then `apt-get purge linkgate`. The
+# root is removed afterwards, on failure too. Needs root (chroot), mmdebstrap and curl; fails, never skips, without them.
 set -euo pipefail
 
 deb=$(realpath "${1:?usage: clean_install.sh DEB}")
@@ -128,4 +128,13 @@ echo "  $base"
 step "sign in through the dev outbox with curl, from outside the root"
 "$(dirname "$0")/sign_in.sh" "$base" jane@example.com || { cat "$log"; fail "sign-in"; }
 
-step "passed: installed from Debian alone, migrated, served and signed in"
+step "apt-get purge linkgate (the maintainer scripts run; the state directory stays)"
+kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+server_pid=""
+in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q linkgate >"$root/tmp/purge.log" 2>&1 ||
+  { cat "$root/tmp/purge.log"; fail "apt-get purge linkgate"; }
+[ ! -e "$root/usr/bin/linkgate" ] && [ ! -e "$root/etc/linkgate" ] ||
+  fail "purge left /usr/bin/linkgate or /etc/linkgate behind"
+[ -f "$root/var/lib/linkgate/linkgate.db" ] || fail "purge removed the database"
+
+step "passed: installed from Debian alone, migrated, served, signed in, purged"
