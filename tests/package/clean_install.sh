@@ -104,16 +104,23 @@ echo "  $version"
 expected="linkgate $(dpkg-deb -f "$deb" Version)"
 [ "$version" = "$expected" ] || fail "linkgate version said '$version', expected '$expected'"
 
-# As the service does: an unprivileged user in a state directory of its own.
+# As the service does: an unprivileged user in a state directory of its own, with the settings of
+# the packaged /etc/linkgate/linkgate.env and secrets.env as they are (read as root, as systemd
+# reads its EnvironmentFile=s; `serve --port 0` below overrides only the port).
 in_root install -d -o nobody -g nogroup -m 0700 /var/lib/linkgate
-as_service() { chroot --userspec=nobody:nogroup "$root" env --chdir=/var/lib/linkgate "$@"; }
+mapfile -t settings < <(grep -hE '^[A-Za-z_][A-Za-z0-9_]*=' "$root/etc/linkgate/linkgate.env" \
+  "$root/etc/linkgate/secrets.env")
+echo "  settings from /etc/linkgate: ${settings[*]}"
+as_service() {
+  chroot --userspec=nobody:nogroup "$root" env --chdir=/var/lib/linkgate "${settings[@]}" "$@"
+}
 step "linkgate migrate"
 as_service /usr/bin/linkgate migrate || fail "linkgate migrate"
 [ -f "$root/var/lib/linkgate/linkgate.db" ] || fail "migrate made no linkgate.db"
 
 step "linkgate serve on a free loopback port"
 log=$root/tmp/serve.log
-as_service /usr/bin/linkgate serve --host 127.0.0.1 --port 0 >"$log" 2>&1 &
+as_service /usr/bin/linkgate serve --port 0 >"$log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 100); do
