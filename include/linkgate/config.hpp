@@ -134,6 +134,17 @@ struct AuthConfig {
   // hop. Empty (the default): no proxy is trusted.
   std::vector<std::string> trusted_proxies;
 
+  // The Domain of the session cookie (AUTH_COOKIE_DOMAIN, e.g. "example.com"), so that every host
+  // under it (app.example.com, admin.example.com) shares one session. Empty (the default): the
+  // cookie belongs to the origin's host alone. No other cookie gets it (the CSRF cookie's __Host-
+  // prefix forbids a Domain).
+  std::string cookie_domain;
+  // Hosts a callbackUrl may point to besides the origin (LINKGATE_REDIRECT_HOSTS), lower case:
+  // "app.example.com" (that host, on any port) or ".example.com" (every host under example.com).
+  // The URL must still be one that every parser reads alike (redirect.hpp), and use https when
+  // the origin does. Empty (the default): the origin only.
+  std::vector<std::string> redirect_hosts;
+
   // Serve /dev/outbox (development only).
   bool dev_outbox_pages = false;
 

@@ -185,6 +185,7 @@ std::string SetCookie::serialize() const {
   append_uri_component(out, value);
   if (max_age) out.append("; Max-Age=").append(std::to_string(*max_age));
   if (!path.empty()) out.append("; Path=").append(path);
+  if (!domain.empty() && !name.starts_with("__Host-")) out.append("; Domain=").append(domain);
   if (expires) out.append("; Expires=").append(http_date(*expires));
   if (http_only) out.append("; HttpOnly");
   if (secure) out.append("; Secure");

@@ -29,11 +29,14 @@ struct SetCookie {
   std::string value;
   std::optional<long long> max_age;  // seconds
   std::string path = "/";
+  // Empty: a host-only cookie. Never written on a "__Host-" cookie, which must not have one.
+  std::string domain;
   std::optional<long long> expires;  // Unix seconds, written as an HTTP date
   bool http_only = true;
   bool secure = false;
   std::string same_site = "Lax";
-  // "name=encodeURIComponent(value); Max-Age=…; Path=…; Expires=…; HttpOnly; Secure; SameSite=…"
+  // "name=encodeURIComponent(value); Max-Age=…; Path=…; Domain=…; Expires=…; HttpOnly; Secure;
+  // SameSite=…"
   std::string serialize() const;
 };
 

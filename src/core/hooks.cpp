@@ -45,7 +45,7 @@ void log_hook_failure(const AuthState& state, std::string_view hook, std::except
 Result<std::string> resolve_redirect(const AuthState& state, std::string_view url,
                                      const std::string& origin) {
   const auto& callback = state.config.callbacks.redirect;
-  if (!callback) return safe_redirect(url, origin);
+  if (!callback) return safe_redirect(url, origin, state.config.redirect_hosts);
   std::string target;
   try {
     target = callback(std::string(url), origin);

@@ -12,6 +12,8 @@
 // base URL instead of being interpreted.
 #include "core/redirect.hpp"
 
+#include "core/sign_in_policy.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -90,7 +92,13 @@ std::optional<Origin> origin_of(std::string_view text) {
 
 }  // namespace
 
-std::string safe_redirect(std::string_view url, std::string_view base_url) {
+bool redirect_host_listed(std::string_view host, std::span<const std::string> hosts) {
+  return std::any_of(hosts.begin(), hosts.end(),
+                     [host](const std::string& entry) { return domain_matches(host, entry); });
+}
+
+std::string safe_redirect(std::string_view url, std::string_view base_url,
+                          std::span<const std::string> hosts) {
   std::string base(base_url);
   // Whatever the checks below decide, the answer is `base`, which is the URL itself: the common
   // case (no callbackUrl anywhere, so the candidate is the origin) skips parsing both.
@@ -109,8 +117,13 @@ std::string safe_redirect(std::string_view url, std::string_view base_url) {
   const auto target = origin_of(url);
   if (!target) return base;
   const auto own = origin_of(base_url);
-  if (!own || *target != *own) return base;
-  return std::string(url);
+  if (!own) return base;
+  if (*target == *own) return std::string(url);
+  // Another host the deployment named, never a step down from https.
+  if (redirect_host_listed(target->host, hosts) && (target->https || !own->https)) {
+    return std::string(url);
+  }
+  return base;
 }
 
 }  // namespace linkgate::core

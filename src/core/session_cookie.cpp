@@ -7,9 +7,21 @@ namespace linkgate::core {
 
 namespace json = boost::json;
 
+namespace {
+
+// The deployment's cookie attributes plus AUTH_COOKIE_DOMAIN: cleared with the Domain it was set
+// with, or the browser would keep it.
+SetCookie session_cookie_attributes(const Context& ctx) {
+  SetCookie attributes = ctx.cookie_attributes();
+  attributes.domain = ctx.state.config.cookie_domain;
+  return attributes;
+}
+
+}  // namespace
+
 void set_session_cookie(const Context& ctx, Response& response, const std::string& value,
                         TimePoint expires) {
-  SetCookie attributes = ctx.cookie_attributes();
+  SetCookie attributes = session_cookie_attributes(ctx);
   attributes.expires =
       std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
   for (const auto& c :
@@ -19,8 +31,8 @@ void set_session_cookie(const Context& ctx, Response& response, const std::strin
 }
 
 void clear_session_cookie(const Context& ctx, Response& response) {
-  for (const auto& c :
-       clear_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token, ctx.cookie_attributes())) {
+  for (const auto& c : clear_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token,
+                                            session_cookie_attributes(ctx))) {
     response.add_header("Set-Cookie", c.serialize());
   }
 }

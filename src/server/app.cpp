@@ -71,6 +71,8 @@ Result<App> build_app(const Settings& settings) {
   config.rate_limits = settings.abuse.rate_limits;
   config.policy = settings.abuse.policy;
   config.trusted_proxies = settings.abuse.trusted_proxies;
+  config.cookie_domain = settings.gateway.cookie_domain;
+  config.redirect_hosts = settings.gateway.redirect_hosts;
   config.redemption = settings.redemption;
   config.log = [](LogLevel level, const std::string& message) {
     switch (level) {

@@ -170,6 +170,10 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto abuse = read_abuse_settings(env);
   if (!abuse) return abuse.error();
   s.abuse = std::move(*abuse);
+  // The cookie domain and redirect hosts: server/gateway_settings.cpp.
+  auto gateway = read_gateway_settings(env, s.auth_url);
+  if (!gateway) return gateway.error();
+  s.gateway = std::move(*gateway);
   // The confirm page and one-time codes: server/redemption_settings.cpp.
   auto redemption = read_redemption_settings(env);
   if (!redemption) return redemption.error();

@@ -13,6 +13,7 @@
 #include "linkgate/result.hpp"
 #include "server/abuse_settings.hpp"
 #include "server/email_settings.hpp"
+#include "server/gateway_settings.hpp"
 #include "server/redemption_settings.hpp"
 
 namespace linkgate::server {
@@ -52,7 +53,8 @@ struct Settings {
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL
   AbuseSettings abuse;  // rate limits, trusted proxies, sign-in policy (server/abuse_settings.hpp)
-  Redemption redemption;  // confirm page, one-time codes (server/redemption_settings.hpp)
+  Redemption redemption;    // confirm page, one-time codes (server/redemption_settings.hpp)
+  GatewaySettings gateway;  // cookie domain, redirect hosts (server/gateway_settings.hpp)
 };
 
 // DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.

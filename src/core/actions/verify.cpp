@@ -10,6 +10,7 @@
 #include "core/hooks.hpp"
 #include "core/session_cookie.hpp"
 #include "core/session_read.hpp"
+#include "core/sign_in_policy.hpp"
 
 namespace linkgate::core::actions {
 
@@ -66,16 +67,8 @@ bool allowed(std::string_view email, std::string_view list) {
     while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
     while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
     if (entry.empty()) continue;
-    if (entry.find('@') != std::string_view::npos) {
-      if (iequals(entry, email)) return true;
-    } else if (entry.front() == '.') {
-      if (domain.size() > entry.size() &&
-          iequals(domain.substr(domain.size() - entry.size()), entry)) {
-        return true;
-      }
-    } else if (iequals(entry, domain)) {
-      return true;
-    }
+    const bool address = entry.find('@') != std::string_view::npos;
+    if (address ? iequals(entry, email) : domain_matches(domain, entry)) return true;
   }
   return false;
 }

@@ -268,4 +268,19 @@ TEST(ChunkedCookie, ClearClearsEverySeenChunk) {
 }
 
 }  // namespace
+// AUTH_COOKIE_DOMAIN: written as Domain=, except on a __Host- cookie, which must have none.
+TEST(SetCookie, DomainIsWrittenExceptOnHostPrefixedCookies) {
+  SetCookie c;
+  c.name = "__Secure-authjs.session-token";
+  c.value = "v";
+  c.domain = "example.com";
+  c.secure = true;
+  EXPECT_NE(c.serialize().find("; Domain=example.com"), std::string::npos);
+  c.name = "__Host-authjs.csrf-token";
+  EXPECT_EQ(c.serialize().find("Domain"), std::string::npos);
+  c.name = "authjs.session-token";
+  c.domain.clear();
+  EXPECT_EQ(c.serialize().find("Domain"), std::string::npos);
+}
+
 }  // namespace linkgate::core

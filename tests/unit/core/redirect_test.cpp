@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace linkgate::core {
 namespace {
@@ -194,4 +195,32 @@ TEST(SafeRedirect, NeverThrowsOnGarbage) {
 }
 
 }  // namespace
+// LINKGATE_REDIRECT_HOSTS: listed hosts (exact, or under a ".domain") are kept, on any port;
+// never a step down from https; every parser-differential rejection still applies first.
+TEST(SafeRedirect, ListedHostsAreKeptAndNothingElse) {
+  const std::vector<std::string> hosts{"admin.example.com", ".apps.example.com"};
+  EXPECT_EQ(safe_redirect("https://admin.example.com/x?y=1", kHttpsBase, hosts),
+            "https://admin.example.com/x?y=1");
+  EXPECT_EQ(safe_redirect("https://ADMIN.example.com:8443/", kHttpsBase, hosts),
+            "https://ADMIN.example.com:8443/");
+  EXPECT_EQ(safe_redirect("https://a.apps.example.com/", kHttpsBase, hosts),
+            "https://a.apps.example.com/");
+  EXPECT_EQ(safe_redirect("https://b.a.apps.example.com/", kHttpsBase, hosts),
+            "https://b.a.apps.example.com/");
+  for (const std::string evil :
+       {"https://apps.example.com/", "https://evilapps.example.com/",
+        "https://admin.example.com.evil.com/", "https://evil.com/?admin.example.com",
+        "https://admin.example.com@evil.com/", "http://admin.example.com/", "//admin.example.com/x",
+        "/\\admin.example.com", "https://admin.example.com\\@evil.com/",
+        " https://admin.example.com/", "https://admin.example.com:99999/",
+        "https://admin%2eexample.com/", "https:admin.example.com/",
+        "javascript://admin.example.com/%0aalert(1)"}) {
+    EXPECT_EQ(safe_redirect(evil, kHttpsBase, hosts), kHttpsBase) << evil;
+  }
+  // An http origin (development) may send to http or https listed hosts.
+  EXPECT_EQ(safe_redirect("http://admin.example.com/", kBase, hosts), "http://admin.example.com/");
+  // No list: the origin only, as before.
+  EXPECT_EQ(safe_redirect("https://admin.example.com/", kHttpsBase), kHttpsBase);
+}
+
 }  // namespace linkgate::core
