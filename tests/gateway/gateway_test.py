@@ -32,7 +32,10 @@ SOURCE_DIR = os.environ.get(
     "LINKGATE_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXAMPLES = os.path.join(SOURCE_DIR, "examples", "gateway")
 BINARY = os.environ.get("LINKGATE_BINARY", "linkgate")
-PROXY = sys.argv.pop(1) if len(sys.argv) > 1 and sys.argv[1] in ("nginx", "caddy") else "nginx"
+# nginx or caddy in front of the app, or "python": examples/gateway/python/app.py asking linkgate
+# itself, with no proxy.
+PROXY = sys.argv.pop(1) if len(sys.argv) > 1 and sys.argv[1] in ("nginx", "caddy", "python") \
+    else "nginx"
 # The ports the examples are written with, replaced by free ones.
 EXAMPLE_PORTS = {"proxy": 8080, "linkgate": 3000, "app": 8000}
 
@@ -98,24 +101,27 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
 
 
 class Browser:
-    """A browser's cookie jar over http.client, following no redirects."""
+    """A browser's cookie jar over http.client, following no redirects. Paths go to `port`;
+    absolute URLs must stay on 127.0.0.1 (whose cookies, like a browser's, ignore the port)."""
 
     def __init__(self, port):
         self.port = port
-        self.origin = f"http://127.0.0.1:{port}"
         self.cookies = {}  # name -> (value, expires as a Unix time or None)
 
     def request(self, method, target, body=None, headers=None):
+        port = self.port
         if target.startswith("http"):
-            assert target.startswith(self.origin + "/"), f"left the site: {target}"
-            target = target[len(self.origin):]
+            url = urllib.parse.urlsplit(target)
+            assert url.hostname == "127.0.0.1", f"left the site: {target}"
+            port = url.port
+            target = url.path + (f"?{url.query}" if url.query else "")
         all_headers = dict(headers or {})
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{n}={v}" for n, (v, _) in self.cookies.items())
         if body is not None:
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urllib.parse.urlencode(body)
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
             connection.request(method, target, body=body, headers=all_headers)
             response = connection.getresponse()
@@ -156,13 +162,23 @@ class Deployment:
     def __init__(self, strategy, extra_env=None):
         self.dir = tempfile.mkdtemp(prefix=f"linkgate-gateway-{PROXY}-")
         self.ports = {role: free_port() for role in EXAMPLE_PORTS}
-        self.origin = f"http://127.0.0.1:{self.ports['proxy']}"
+        # Where the browser goes: the proxy, or (no proxy) the Python example app.
+        front = "app" if PROXY == "python" else "proxy"
+        self.front_port = self.ports[front]
+        self.origin = f"http://127.0.0.1:{self.front_port}"
+        # linkgate's public URL: behind the proxy, or on its own port.
+        self.linkgate_origin = (f"http://127.0.0.1:{self.ports['linkgate']}" if PROXY == "python"
+                                else self.origin)
         self.processes = []
         self.app = None
         try:
-            self.start_app()
-            self.start_linkgate(strategy, extra_env or {})
-            self.start_proxy()
+            if PROXY == "python":
+                self.start_linkgate(strategy, extra_env or {})
+                self.start_python_example()
+            else:
+                self.start_app()
+                self.start_linkgate(strategy, extra_env or {})
+                self.start_proxy()
         except BaseException:
             self.stop()
             raise
@@ -187,7 +203,7 @@ class Deployment:
             "PORT": str(self.ports["linkgate"]),
             "DATABASE_URL": f"sqlite://{self.dir}/linkgate.db",
             "AUTH_SECRET": "gateway-test-secret-0123456789abcdef",
-            "AUTH_URL": f"{self.origin}/api/auth",
+            "AUTH_URL": f"{self.linkgate_origin}/api/auth",
             "AUTH_SESSION_STRATEGY": strategy,
             "LINKGATE_TRUSTED_PROXIES": "127.0.0.1",
             "LINKGATE_RATE_LIMITS": "off",
@@ -196,8 +212,17 @@ class Deployment:
         for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
             if name in os.environ:
                 env[name] = os.environ[name]
+        if PROXY == "python":
+            # The example app is another port on the same host: a callbackUrl may go there.
+            env["LINKGATE_REDIRECT_HOSTS"] = "127.0.0.1"
         env.update(extra_env)
         self.spawn("linkgate", [BINARY, "serve"], env, self.ports["linkgate"])
+
+    def start_python_example(self):
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PORT": str(self.ports["app"]),
+               "LINKGATE_URL": f"{self.linkgate_origin}/api/auth"}
+        self.spawn("python-example", [sys.executable, os.path.join(EXAMPLES, "python", "app.py")],
+                   env, self.ports["app"])
 
     def start_proxy(self):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir,
@@ -283,13 +308,13 @@ class GatewaySetup:
     def setUp(self):
         self.deployment = Deployment(self.strategy, self.extra_env)
         self.addCleanup(self.deployment.stop)
-        self.browser = Browser(self.deployment.ports["proxy"])
+        self.browser = Browser(self.deployment.front_port)
 
     def assertRedirectedToSignIn(self, target):
         status, headers, _ = self.browser.get(target)
         self.assertEqual(status, 302, self.deployment.logs())
         location = headers["Location"]
-        signin = f"{self.deployment.origin}/api/auth/signin?callbackUrl="
+        signin = f"{self.deployment.linkgate_origin}/api/auth/signin?callbackUrl="
         self.assertTrue(location.startswith(signin), location)
         self.assertEqual(urllib.parse.unquote(location[len(signin):]),
                          self.deployment.origin + target)
@@ -299,9 +324,10 @@ class GatewaySetup:
         signin_page = self.assertRedirectedToSignIn(target)
         status, _, _ = self.browser.get(signin_page)
         self.assertEqual(status, 200)
-        status, _, body = self.browser.get("/api/auth/csrf")
+        linkgate = self.deployment.linkgate_origin
+        status, _, body = self.browser.get(f"{linkgate}/api/auth/csrf")
         csrf = json.loads(body)["csrfToken"]
-        status, headers, _ = self.browser.post("/api/auth/signin/outbox",
+        status, headers, _ = self.browser.post(f"{linkgate}/api/auth/signin/outbox",
                                                {"csrfToken": csrf, "email": email})
         self.assertEqual(status, 302, headers)
         self.assertIn("/api/auth/verify-request", headers["Location"])
@@ -355,9 +381,10 @@ class GatewayFlow(GatewaySetup):
             self.assertEqual(echoed["headers"]["x-auth-name"], ["Jane Doe"])
 
         # Sign out: redirected again, even with forged headers.
-        status, _, body = self.browser.get("/api/auth/csrf")
+        linkgate = self.deployment.linkgate_origin
+        status, _, body = self.browser.get(f"{linkgate}/api/auth/csrf")
         csrf = json.loads(body)["csrfToken"]
-        status, _, _ = self.browser.post("/api/auth/signout", {"csrfToken": csrf})
+        status, _, _ = self.browser.post(f"{linkgate}/api/auth/signout", {"csrfToken": csrf})
         self.assertEqual(status, 302)
         self.assertNotIn(SESSION_COOKIE, self.browser.cookies)
         self.assertRedirectedToSignIn("/app/other")
@@ -372,7 +399,7 @@ class GatewayFlow(GatewaySetup):
         self.assertEqual(status, 403)
         self.assertFalse(any(path.startswith("/admin") for path, _ in self.deployment.app.seen))
         # Someone on the list gets in.
-        self.browser = Browser(self.deployment.ports["proxy"])
+        self.browser = Browser(self.deployment.front_port)
         echoed = self.sign_in("admin@example.com", "/admin/users")
         self.assertEqual(echoed["path"], "/admin/users")
         self.assertEqual(echoed["headers"]["x-auth-email"], ["admin@example.com"])
@@ -402,20 +429,56 @@ class Sliding(GatewaySetup):
         self.assertGreater(third, second)
 
 
-class DatabaseSessions(GatewayFlow, unittest.TestCase):
-    strategy = "database"
+class PythonExample(GatewaySetup):
+    """examples/gateway/python/app.py: the app asks linkgate itself."""
+
+    def test_the_app_asks_linkgate_who_the_user_is(self):
+        self.assertRedirectedToSignIn("/page?x=1")
+        answer = self.sign_in("jane@example.com", "/page?x=1")
+        self.assertEqual(answer["path"], "/page?x=1")
+        self.assertEqual(answer["user"]["email"], "jane@example.com")
+        self.assertTrue(answer["user"]["id"])
+        # Forged identity headers mean nothing to it.
+        status, _, body = self.browser.get("/page", {"X-Auth-Email": "boss@example.com"})
+        self.assertEqual(json.loads(body)["user"]["email"], "jane@example.com")
+        del self.browser.cookies[SESSION_COOKIE]
+        self.assertRedirectedToSignIn("/page")
 
 
-class JwtSessions(GatewayFlow, unittest.TestCase):
-    strategy = "jwt"
+class DocsShowTheTestedFiles(unittest.TestCase):
+    """docs/gateway.md shows each example config as it is in examples/gateway/."""
+
+    def test_each_config_in_the_docs_is_the_file(self):
+        with open(os.path.join(SOURCE_DIR, "docs", "gateway.md")) as f:
+            docs = f.read()
+        for name in ("nginx.conf", "linkgate_user.conf", "Caddyfile", "traefik/dynamic.yml"):
+            with open(os.path.join(EXAMPLES, name)) as f:
+                text = f.read()
+            shown = f"`examples/gateway/{name}`:\n\n```"
+            self.assertIn(shown, docs, name)
+            start = docs.index("\n", docs.index(shown) + len(shown)) + 1
+            self.assertEqual(docs[start:docs.index("```", start)], text, name)
 
 
-class SlidingDatabaseSession(Sliding, unittest.TestCase):
-    strategy = "database"
+if PROXY == "python":
+    class PythonExampleDatabase(PythonExample, unittest.TestCase):
+        strategy = "database"
+
+    class PythonExampleJwt(PythonExample, unittest.TestCase):
+        strategy = "jwt"
+else:
+    class DatabaseSessions(GatewayFlow, unittest.TestCase):
+        strategy = "database"
 
 
-class SlidingJwt(Sliding, unittest.TestCase):
-    strategy = "jwt"
+    class JwtSessions(GatewayFlow, unittest.TestCase):
+        strategy = "jwt"
+
+    class SlidingDatabaseSession(Sliding, unittest.TestCase):
+        strategy = "database"
+
+    class SlidingJwt(Sliding, unittest.TestCase):
+        strategy = "jwt"
 
 
 if __name__ == "__main__":
