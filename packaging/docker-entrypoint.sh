@@ -1,11 +1,15 @@
 #!/bin/sh
-# The container's entry point: for every NAME_FILE variable whose NAME is unset, NAME gets the
-# file's content (Docker and Compose secrets: AUTH_SECRET_FILE=/run/secrets/auth_secret,
-# PGPASSWORD_FILE=...), and NAME_FILE is removed; then `linkgate "$@"` runs in its place.
-# Setting both NAME and NAME_FILE is an error.
+# The container's entry point: for each secret setting NAME, NAME_FILE names a file whose content
+# becomes NAME (Docker and Compose secrets), and NAME_FILE is removed; then `linkgate "$@"` runs
+# in its place. The secret settings: AUTH_SECRET, DATABASE_URL, EMAIL_SERVER, PGPASSWORD (libpq's)
+# and every provider key AUTH_<PROVIDER>_KEY. Other variables that end in _FILE (such as
+# LINKGATE_SECRET_FILE or SSL_CERT_FILE) are paths and are left alone. Setting both NAME and
+# NAME_FILE, or naming a file that cannot be read, is an error.
 set -eu
 
-for file_var in $(env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*_FILE\)=.*/\1/p'); do
+secret_file_vars=$(env | sed -n -E \
+  's/^((AUTH_SECRET|DATABASE_URL|EMAIL_SERVER|PGPASSWORD|AUTH_[A-Z0-9]+_KEY)_FILE)=.*/\1/p')
+for file_var in $secret_file_vars; do
   var=${file_var%_FILE}
   path=$(printenv "$file_var")
   if [ -n "$(printenv "$var" || true)" ]; then

@@ -113,15 +113,22 @@ mapfile -t settings < <(grep -hE '^[A-Za-z_][A-Za-z0-9_]*=' "$root/etc/linkgate/
   "$root/etc/linkgate/secrets.env")
 echo "  settings from /etc/linkgate: ${settings[*]}"
 as_service() {
-  chroot --userspec=nobody:nogroup "$root" env --chdir=/var/lib/linkgate "${settings[@]}" "$@"
+  chroot --userspec=nobody:nogroup "$root" env -i --chdir=/var/lib/linkgate \
+    PATH=/usr/local/bin:/usr/bin:/bin "${settings[@]}" "$@"
 }
 step "linkgate migrate"
 as_service /usr/bin/linkgate migrate || fail "linkgate migrate"
 [ -f "$root/var/lib/linkgate/linkgate.db" ] || fail "migrate made no linkgate.db"
 
-step "linkgate serve on a free loopback port"
+# serve starts through the container image's entry point with AUTH_SECRET_FILE, so that its
+# NAME_FILE handling is checked too (in this root, not in a container).
+step "linkgate serve on a free loopback port, through docker-entrypoint.sh with AUTH_SECRET_FILE"
+install -m 0755 "$(dirname "$0")/../../packaging/docker-entrypoint.sh" "$root/usr/local/bin/"
+head -c 33 /dev/urandom | base64 >"$root/tmp/auth_secret"
+chown nobody:nogroup "$root/tmp/auth_secret" && chmod 0400 "$root/tmp/auth_secret"
 log=$root/tmp/serve.log
-as_service /usr/bin/linkgate serve --port 0 >"$log" 2>&1 &
+as_service AUTH_SECRET_FILE=/tmp/auth_secret /usr/local/bin/docker-entrypoint.sh serve --port 0 \
+  >"$log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 100); do
@@ -132,6 +139,10 @@ for _ in $(seq 100); do
 done
 [ -n "$base" ] || { cat "$log"; fail "linkgate serve did not say where it listens within 10 s"; }
 echo "  $base"
+if grep -q 'AUTH_SECRET is not set' "$log"; then
+  cat "$log"
+  fail "AUTH_SECRET_FILE did not reach linkgate as AUTH_SECRET"
+fi
 
 step "sign in through the dev outbox with curl, from outside the root"
 "$(dirname "$0")/sign_in.sh" "$base" jane@example.com || { cat "$log"; fail "sign-in"; }
