@@ -31,7 +31,7 @@ const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 // the machine runs, since it counts only the time the processes were actually on a CPU.
 const cpuPerReq = (r) => (r?.ok && r.cpu_s !== undefined ? (1e6 * r.cpu_s) / r.wrk.requests : NaN);
 const pgPerReq = (r) => (r?.ok && r.pg_cpu_s !== undefined ? (1e6 * r.pg_cpu_s) / r.wrk.requests : NaN);
-const totalPerReq = (r) => cpuPerReq(r) + (["2p", "4", "5"].includes(r?.case) ? pgPerReq(r) : 0);
+const totalPerReq = (r) => cpuPerReq(r) + (["2p", "2pv", "4", "5"].includes(r?.case) ? pgPerReq(r) : 0);
 const cpuRatio = (c) => totalPerReq(find(c, "authjs")) / totalPerReq(find(c, "linkgate"));
 const find = (c, server, label = "-") =>
   rows.find((r) => r.case === c && r.server === server && r.label === label);
@@ -41,6 +41,9 @@ const names = {
   1: "1. GET /session, JWT cookie",
   "2s": "2. GET /session, database session (SQLite)",
   "2p": "2. GET /session, database session (PostgreSQL)",
+  "1v": "1v. GET /verify, JWT cookie",
+  "2sv": "2v. GET /verify, database session (SQLite)",
+  "2pv": "2v. GET /verify, database session (PostgreSQL)",
   3: "3. GET /csrf, valid CSRF cookie",
   4: "4. POST /signin/postmark, distinct emails (PostgreSQL)",
   5: "5. GET /callback/postmark, distinct tokens (PostgreSQL)",
@@ -68,7 +71,7 @@ if (mode === "load") {
   const hello = Math.max(...rows.filter((r) => r.case === "hello").map(rps).filter(Number.isFinite));
   out.push("| case | server | req/s | p50 ms | p99 ms | idle RSS MiB | peak RSS MiB | RSS after MiB | server CPU µs/req | PostgreSQL CPU µs/req | linkgate / Auth.js (req/s) | linkgate / hello (req/s) | Auth.js / linkgate (server + PostgreSQL CPU per request) |");
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const c of ["hello", "1", "2s", "2p", "3", "4", "5"]) {
+  for (const c of ["hello", "1", "1v", "2s", "2sv", "2p", "2pv", "3", "4", "5"]) {
     const servers = c === "hello" ? [["hello", "-"], ["hello", "end"]] : [["linkgate", "-"], ["authjs", "-"]];
     for (const [server, label] of servers) {
       const r = find(c, server, label);
@@ -80,7 +83,7 @@ if (mode === "load") {
         ? ` (${r.wrk.bad} bad, ${r.wrk.errors.status} error statuses, ${r.wrk.errors.timeout} timeouts)` : "";
       out.push(`| ${names[c]} | ${serverName}${r.ok ? "" : ` FAILED: ${r.note}`}${bad} | ${fmt(rps(r))} | ` +
         `${r.ok ? ms(r.wrk.p50_us) : "n/a"} | ${r.ok ? ms(r.wrk.p99_us) : "n/a"} | ${mib(r.idle_kb)} | ${mib(r.peak_kb)} | ` +
-        `${r.after_kb ? mib(r.after_kb) : "n/a"} | ${fmt(cpuPerReq(r))} | ${c === "hello" || c === "1" || c === "3" || c === "2s" ? "" : fmt(pgPerReq(r))} | ` +
+        `${r.after_kb ? mib(r.after_kb) : "n/a"} | ${fmt(cpuPerReq(r))} | ${["hello", "1", "1v", "3", "2s", "2sv"].includes(c) ? "" : fmt(pgPerReq(r))} | ` +
         `${server === "linkgate" ? fmt(lg / aj, 1) + (Number.isFinite(lg / aj) ? "×" : "") : ""} | ` +
         `${server === "linkgate" ? fmt((100 * lg) / hello, 0) + " %" : ""} | ` +
         `${server === "linkgate" ? fmt(cpuRatio(c), 1) + (Number.isFinite(cpuRatio(c)) ? "×" : "") : ""} |`);
@@ -116,6 +119,18 @@ if (mode === "load") {
   const helloCpu = Math.min(...helloRow);
   out.push(`| case 1 ≥ 60 % of hello-world | hello ${fmt(helloCpu)} µs / linkgate ${fmt(cpuPerReq(find("1", "linkgate")))} µs = ` +
     `${fmt((100 * helloCpu) / cpuPerReq(find("1", "linkgate")), 0)} % | ${yes(helloCpu / cpuPerReq(find("1", "linkgate")) >= 0.6)} |`);
+  out.push("");
+  out.push("/verify (issue 17) beside /session, same cookie, same run:");
+  out.push("");
+  out.push("| target | /verify req/s / /session req/s | CPU per request /session / /verify | met (req/s) |");
+  out.push("|---|---|---|---|");
+  for (const [v, s] of [["1v", "1"], ["2sv", "2s"], ["2pv", "2p"]]) {
+    const rv = find(v, "linkgate"), rs = find(s, "linkgate");
+    if (!rv && !rs) continue;
+    const share = rps(rv) / rps(rs);
+    out.push(`| ${names[v]} within 10 % of ${names[s]} | ${fmt(100 * share, 1)} % | ` +
+      `${fmt((100 * totalPerReq(rs)) / totalPerReq(rv), 1)} % | ${yes(share >= 0.9)} |`);
+  }
   out.push("");
   out.push("| target | measured | met |");
   out.push("|---|---|---|");

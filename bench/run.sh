@@ -166,6 +166,10 @@ probe() {
       out=$(curl -sf -H "Cookie: $case_cookie" "$url/session")
       [[ "$out" == *'"email":"bench@bench.example"'* ]] || { log "case $1: /session said: $out"; return 1; }
       ;;
+    1v | 2sv | 2pv)
+      out=$(curl -sf -D - -o /dev/null -H "Cookie: $case_cookie" "$url/verify" | tr -d '\r')
+      [[ "$out" == *$'\nX-Auth-Email: bench@bench.example'* ]] || { log "case $1: /verify said: $out"; return 1; }
+      ;;
     3)
       out=$(curl -sf -H "Cookie: $case_cookie" "$url/csrf")
       [[ "$out" == *"$case_csrf"* ]] || { log "case 3: /csrf said: $out"; return 1; }
@@ -190,6 +194,7 @@ measure() {
   local id=$1 server=$2 label=$3 script path url tag
   case "$id" in
     1 | 2s | 2p) script=get.lua path=/api/auth/session ;;
+    1v | 2sv | 2pv) script=get.lua path=/api/auth/verify ;;
     3) script=get.lua path=/api/auth/csrf ;;
     4) script=signin.lua path=/api/auth/signin/postmark ;;
     5) script=callback.lua path=/api/auth/callback/postmark ;;
@@ -289,8 +294,8 @@ run() {
   if [ -n "${BENCH_ONLY:-}" ] && [[ " $BENCH_ONLY " != *" $1:$2 "* ]]; then return 0; fi
   case_cookie="" case_csrf=""
   case "$1" in
-    1) case_cookie=$jwt_cookie ;;
-    2s | 2p) case_cookie=$db_cookie ;;
+    1 | 1v) case_cookie=$jwt_cookie ;;
+    2s | 2p | 2sv | 2pv) case_cookie=$db_cookie ;;
     3) case_cookie=$csrf_cookie case_csrf=$csrf_token ;;
     4) case_cookie=$csrf_cookie case_csrf=$csrf_token ;;
   esac
@@ -308,9 +313,12 @@ if [ "$mode" = load ]; then
 
   run hello hello - "" ""
   run 1 linkgate - jwt "$pg_url"
+  run 1v linkgate - jwt "$pg_url"
   run 1 authjs - jwt "$pg_url"
   run 2s linkgate - database "sqlite://$sqlite_db"
+  run 2sv linkgate - database "sqlite://$sqlite_db"
   run 2p linkgate - database "$pg_url"
+  run 2pv linkgate - database "$pg_url"
   run 2p authjs - database "$pg_url"
   run 3 linkgate - jwt "$pg_url"
   run 3 authjs - jwt "$pg_url"
