@@ -306,7 +306,15 @@ class GatewaySetup:
     extra_env = {}
 
     def setUp(self):
-        self.deployment = Deployment(self.strategy, self.extra_env)
+        # A free port can be taken by another test between free_port() and the server's bind:
+        # then start again on new ports.
+        for attempt in range(3):
+            try:
+                self.deployment = Deployment(self.strategy, self.extra_env)
+                break
+            except (RuntimeError, OSError):
+                if attempt == 2:
+                    raise
         self.addCleanup(self.deployment.stop)
         self.browser = Browser(self.deployment.front_port)
 
