@@ -4,139 +4,35 @@
 // rotated secret lists. Auth.js runs as `node tests/interop/authjs/check_jwt.mjs REQUEST.json`
 // (protocol described in that script); the @auth/core version is pinned in its package.json.
 //
-// The test fails, never skips, when node or tests/interop/authjs/node_modules is missing: a
-// skipped interop check would let an incompatible cookie format land silently.
+// The test fails, never skips, when node or tests/interop/authjs/node_modules is missing
+// (authjs_node.hpp).
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/session_jwt.hpp"
-
-#ifndef LINKGATE_AUTHJS_INTEROP_DIR
-#error "LINKGATE_AUTHJS_INTEROP_DIR must name tests/interop/authjs (set by tests/CMakeLists.txt)"
-#endif
+#include "interop/authjs_node.hpp"
 
 namespace linkgate::core {
 namespace {
 
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using interop::NodeRun;
 
 constexpr std::string_view kPlain = "authjs.session-token";
 constexpr std::string_view kSecure = "__Secure-authjs.session-token";
-constexpr std::string_view kFixDeps =
-    "run `make interop-deps` (installs node/npm if missing and runs npm ci in "
-    "tests/interop/authjs)";
 
-const fs::path kInteropDir{LINKGATE_AUTHJS_INTEROP_DIR};
-
-// The first executable file named `node` on PATH, or nullopt.
-std::optional<fs::path> find_node() {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return std::nullopt;
-  std::string_view rest(path);
-  while (true) {
-    const auto colon = rest.find(':');
-    const std::string_view dir = rest.substr(0, colon);
-    const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / "node";
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-    if (colon == std::string_view::npos) return std::nullopt;
-    rest.remove_prefix(colon + 1);
-  }
-}
-
-// POSIX-shell single quoting, so any path survives popen's `sh -c`.
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// A request file that is deleted when the object goes out of scope.
-class TempFile {
- public:
-  explicit TempFile(const std::string& content) {
-    std::string name = (fs::temp_directory_path() / "linkgate-authjs-interop-XXXXXX").string();
-    const int fd = ::mkstemp(name.data());
-    if (fd < 0) return;
-    ::close(fd);
-    path_ = name;
-    std::ofstream(path_, std::ios::binary) << content;
-  }
-  ~TempFile() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove(path_, ec);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct NodeRun {
-  int exit_status = -1;  // node's exit status; -1 if it did not exit normally
-  std::string stdout_text;
-};
-
-// Runs check_jwt.mjs on `request`; node's stderr goes to ours, so its diagnostics appear in the
-// ctest log. Fatal-fails (in the caller, via ASSERT_NO_FATAL_FAILURE) when node or the pinned
-// node_modules is missing.
 void run_check_jwt(const json::object& request, NodeRun& run) {
-  const auto node = find_node();
-  ASSERT_TRUE(node) << "node is not on PATH; " << kFixDeps;
-  ASSERT_TRUE(fs::exists(kInteropDir / "node_modules" / "@auth" / "core" / "package.json"))
-      << (kInteropDir / "node_modules").string() << " has no @auth/core; " << kFixDeps;
-
-  const TempFile request_file(json::serialize(request));
-  ASSERT_FALSE(request_file.path().empty()) << "cannot create a temporary request file";
-  const std::string command = shell_quote(node->string()) + " " +
-                              shell_quote((kInteropDir / "check_jwt.mjs").string()) + " " +
-                              shell_quote(request_file.path().string());
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr) << "popen failed: " << command;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.stdout_text.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_status = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  ASSERT_NE(run.exit_status, 3) << "check_jwt.mjs reports missing or unpinned dependencies; "
-                                << kFixDeps;
-}
-
-json::object parse_output(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) {
-    ADD_FAILURE() << "check_jwt.mjs printed no JSON object: " << text;
-    return {};
-  }
-  return std::move(v.as_object());
+  interop::run_authjs_script("check_jwt.mjs", request, run);
 }
 
 // Claims with non-ASCII text, a null, nesting and an extra application claim, to exercise the
@@ -232,7 +128,7 @@ TEST(AuthjsInterop, AuthjsDecodesTokensWeEncode) {
   NodeRun run;
   ASSERT_NO_FATAL_FAILURE(run_check_jwt(json::object{{"decode", decode}}, run));
   EXPECT_EQ(run.exit_status, 0) << "Auth.js rejected a check (see check_jwt FAIL lines above)";
-  const json::object out = parse_output(run.stdout_text);
+  const json::object out = interop::parse_script_output(run);
   const json::value* decoded = out.if_contains("decoded");
   ASSERT_TRUE(decoded && decoded->is_array() && decoded->as_array().size() == cases.size())
       << run.stdout_text;
@@ -277,7 +173,7 @@ TEST(AuthjsInterop, WeDecodeTokensAuthjsEncodes) {
   ASSERT_NO_FATAL_FAILURE(run_check_jwt(json::object{{"encode", encode}}, run));
   ASSERT_EQ(run.exit_status, 0) << "Auth.js could not encode (see check_jwt FAIL lines above)";
   const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
-  const json::object out = parse_output(run.stdout_text);
+  const json::object out = interop::parse_script_output(run);
   const json::value* encoded = out.if_contains("encoded");
   ASSERT_TRUE(encoded && encoded->is_array() && encoded->as_array().size() == encode.size())
       << run.stdout_text;

@@ -126,19 +126,28 @@ Response database_session(Context& ctx, const std::string& cookie, bool no_cache
   return r;
 }
 
-}  // namespace
-
-Response session(Context& ctx) {
-  const bool is_post = ctx.request.method == "POST";
-  // POST /session (update) needs a valid CSRF token; failure is 400 null (§1).
-  if (is_post && !ctx.csrf.verified) return ctx.json(400, "null");
-  const bool no_cache = !is_post;
+Response current_session(Context& ctx, bool no_cache) {
   auto cookie = read_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token);
   if (!cookie) return null_session(ctx, no_cache);
   if (ctx.state.config.session_strategy == SessionStrategy::jwt) {
     return jwt_session(ctx, *cookie, no_cache);
   }
   return database_session(ctx, *cookie, no_cache);
+}
+
+}  // namespace
+
+Response session(Context& ctx) {
+  const bool is_post = ctx.request.method == "POST";
+  // POST /session (update) needs a valid CSRF pair. Without one the answer is exactly 400,
+  // application/json, `null`, with no Set-Cookie, whatever was missing or wrong (§0.5, §1;
+  // pinned against Auth.js by tests/interop/authjs_session_post_test.cpp).
+  if (is_post && !ctx.csrf.verified) return ctx.json(400, "null");
+  Response r = current_session(ctx, /*no_cache=*/!is_post);
+  // An update's answer carries the request pipeline's cookies (§0.3: the callback-url cookie
+  // when it changed), as Auth.js's does. GET /session skips that pipeline (Context::init).
+  if (is_post) ctx.add_init_cookies(r);
+  return r;
 }
 
 Response signout(Context& ctx) {

@@ -21,59 +21,17 @@
 // and diagnostics on stderr. Exit status: 0 every check passed; 1 some check failed;
 // 2 bad usage or request; 3 dependencies missing or not the pinned version.
 
-import { readFileSync } from "node:fs";
-import { webcrypto } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 
-const here = new URL(".", import.meta.url);
-const fixDeps = "run `make interop-deps` (npm ci in tests/interop/authjs)";
+import { die, importPinned, readRequest } from "./pinned_core.mjs";
 
-function die(status, message) {
-  process.stderr.write(`check_jwt: ${message}\n`);
-  process.exit(status);
-}
-
-// Node 18 (Debian's nodejs) has no global Web Crypto without a flag; Auth.js and jose need it.
-globalThis.crypto ??= webcrypto;
-
-// Refuse a node_modules that is absent or differs from the pin, so the test never runs against
-// an Auth.js other than the one package.json names.
-let pinned;
-let installed;
-try {
-  pinned = JSON.parse(readFileSync(new URL("package.json", here), "utf8")).dependencies["@auth/core"];
-} catch (e) {
-  die(2, `cannot read package.json: ${e.message}`);
-}
-try {
-  installed = JSON.parse(
-    readFileSync(new URL("node_modules/@auth/core/package.json", here), "utf8"),
-  ).version;
-} catch {
-  die(3, `@auth/core is not installed: ${fixDeps}`);
-}
-if (installed !== pinned) {
-  die(3, `@auth/core ${installed} is installed but package.json pins ${pinned}: ${fixDeps}`);
-}
-
-let jwt;
-try {
-  jwt = await import("@auth/core/jwt");
-} catch (e) {
-  die(3, `cannot load @auth/core/jwt (${e.message}): ${fixDeps}`);
-}
-
-if (process.argv.length !== 3) die(2, "usage: node check_jwt.mjs REQUEST.json");
-let request;
-try {
-  request = JSON.parse(readFileSync(process.argv[2], "utf8"));
-} catch (e) {
-  die(2, `cannot read request ${process.argv[2]}: ${e.message}`);
-}
+const script = "check_jwt";
+const { version: installed, module: jwt } = await importPinned(script, "/jwt");
+const request = readRequest(script);
 const decodes = request.decode ?? [];
 const encodes = request.encode ?? [];
 if (!Array.isArray(decodes) || !Array.isArray(encodes)) {
-  die(2, "request.decode and request.encode must be arrays");
+  die(script, 2, "request.decode and request.encode must be arrays");
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
