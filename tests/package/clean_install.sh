@@ -112,12 +112,12 @@ in_root install -d -o nobody -g nogroup -m 0700 /var/lib/linkgate
 mapfile -t settings < <(grep -hE '^[A-Za-z_][A-Za-z0-9_]*=' "$root/etc/linkgate/linkgate.env" \
   "$root/etc/linkgate/secrets.env")
 echo "  settings from /etc/linkgate: ${settings[*]}"
-as_service() {
-  chroot --userspec=nobody:nogroup "$root" env -i --chdir=/var/lib/linkgate \
-    PATH=/usr/local/bin:/usr/bin:/bin "${settings[@]}" "$@"
-}
+# A command prefix rather than a function: started in the background, a simple command is the
+# process that `$!` names (chroot, which execs env, which execs linkgate), so `kill` reaches it.
+as_service=(chroot --userspec=nobody:nogroup "$root" env -i --chdir=/var/lib/linkgate
+  PATH=/usr/local/bin:/usr/bin:/bin "${settings[@]}")
 step "linkgate migrate"
-as_service /usr/bin/linkgate migrate || fail "linkgate migrate"
+"${as_service[@]}" /usr/bin/linkgate migrate || fail "linkgate migrate"
 [ -f "$root/var/lib/linkgate/linkgate.db" ] || fail "migrate made no linkgate.db"
 
 # serve starts through the container image's entry point with AUTH_SECRET_FILE, so that its
@@ -127,8 +127,8 @@ install -m 0755 "$(dirname "$0")/../../packaging/docker-entrypoint.sh" "$root/us
 head -c 33 /dev/urandom | base64 >"$root/tmp/auth_secret"
 chown nobody:nogroup "$root/tmp/auth_secret" && chmod 0400 "$root/tmp/auth_secret"
 log=$root/tmp/serve.log
-as_service AUTH_SECRET_FILE=/tmp/auth_secret /usr/local/bin/docker-entrypoint.sh serve --port 0 \
-  >"$log" 2>&1 &
+"${as_service[@]}" AUTH_SECRET_FILE=/tmp/auth_secret /usr/local/bin/docker-entrypoint.sh serve \
+  --port 0 >"$log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 100); do
