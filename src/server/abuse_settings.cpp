@@ -5,6 +5,7 @@
 
 #include "core/client_ip.hpp"
 #include "core/sign_in_policy.hpp"
+#include "server/setting_table.hpp"
 
 namespace linkgate::server {
 
@@ -23,20 +24,6 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-// Comma-separated items, trimmed; empty items are skipped.
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::string_view rest = text;
-  while (true) {
-    auto comma = rest.find(',');
-    std::string item = trim(rest.substr(0, comma));
-    if (!item.empty()) out.push_back(std::move(item));
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 std::optional<long long> whole_number(std::string_view text) {
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -44,20 +31,11 @@ std::optional<long long> whole_number(std::string_view text) {
   return value;
 }
 
-Result<bool> read_flag(const Env& env, std::string_view name, bool fallback) {
-  auto text = env(name);
-  if (!text) return fallback;
-  const std::string v = lower(trim(*text));
-  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
-  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
-  return Error{"configuration", std::string(name) + " must be true or false"};
-}
-
 Result<std::vector<std::string>> read_domains(const Env& env, std::string_view name) {
   std::vector<std::string> rules;
   auto text = env(name);
   if (!text) return rules;
-  for (const std::string& item : split_list(*text)) {
+  for (const std::string& item : split_setting_list(*text)) {
     auto rule = core::canonical_domain_rule(item);
     if (!rule) return Error{"configuration", std::string(name) + ": " + rule.error().message};
     rules.push_back(std::move(*rule));
@@ -114,7 +92,7 @@ Result<LimitSpec> parse_limit(const std::string& name, const std::string& raw,
 Result<AbuseSettings> read_abuse_settings(const Env& env) {
   AbuseSettings s;
   RateLimits& limits = s.rate_limits;
-  auto all = read_flag(env, "LINKGATE_RATE_LIMITS", true);
+  auto all = setting_flag(env, "LINKGATE_RATE_LIMITS", true);
   if (!all) return all.error();
   struct Knob {
     const char* name;
@@ -137,7 +115,7 @@ Result<AbuseSettings> read_abuse_settings(const Env& env) {
     if (!*all) knob.count = 0;
   }
 
-  if (auto text = env("LINKGATE_TRUSTED_PROXIES")) s.trusted_proxies = split_list(*text);
+  if (auto text = env("LINKGATE_TRUSTED_PROXIES")) s.trusted_proxies = split_setting_list(*text);
   if (auto parsed = core::TrustedProxies::parse(s.trusted_proxies); !parsed) {
     return Error{"configuration", "LINKGATE_TRUSTED_PROXIES: " + parsed.error().message};
   }
@@ -148,10 +126,10 @@ Result<AbuseSettings> read_abuse_settings(const Env& env) {
   auto blocked = read_domains(env, "LINKGATE_BLOCKED_DOMAINS");
   if (!blocked) return blocked.error();
   s.policy.blocked_domains = std::move(*blocked);
-  auto signup = read_flag(env, "LINKGATE_SIGNUP", true);
+  auto signup = setting_flag(env, "LINKGATE_SIGNUP", true);
   if (!signup) return signup.error();
   s.policy.signup = *signup;
-  auto void_older = read_flag(env, "LINKGATE_VOID_OLDER_LINKS", false);
+  auto void_older = setting_flag(env, "LINKGATE_VOID_OLDER_LINKS", false);
   if (!void_older) return void_older.error();
   s.policy.void_older_links = *void_older;
   return s;

@@ -1,10 +1,10 @@
 #include "server/email_settings.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "mail/address.hpp"
 #include "mail/smtp.hpp"
+#include "server/setting_table.hpp"
 
 namespace linkgate::server {
 
@@ -12,20 +12,6 @@ namespace {
 
 Error configuration(std::string message) {
   return Error{"configuration", std::move(message)};
-}
-
-Result<long long> read_number(
-    const std::function<std::optional<std::string>(std::string_view)>& env, std::string_view name,
-    long long fallback, long long min, long long max) {
-  auto text = env(name);
-  if (!text) return fallback;
-  long long value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return configuration(std::string(name) + " must be a whole number from " + std::to_string(min) +
-                         " to " + std::to_string(max));
-  }
-  return value;
 }
 
 struct Known {
@@ -55,13 +41,9 @@ Result<EmailSettings> read_email_settings(
     if (!key) continue;
     EmailProviderSettings p{k.id, k.name, *key, env(prefix + "_API_URL").value_or(""), "", "", ""};
     if (p.id == "mailgun") {
-      std::string region = env("AUTH_MAILGUN_REGION").value_or("US");
-      std::transform(region.begin(), region.end(), region.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      if (region != "US" && region != "EU") {
-        return configuration("AUTH_MAILGUN_REGION must be US or EU");
-      }
-      p.region = region;
+      auto region = setting_text(env, "AUTH_MAILGUN_REGION");
+      if (!region) return region.error();
+      p.region = *region;
     }
     if (p.id == "loops") {
       p.transactional_id = env("AUTH_LOOPS_TRANSACTIONAL_ID").value_or("");
@@ -98,13 +80,13 @@ Result<EmailSettings> read_email_settings(
       return configuration("LINKGATE_EMAIL_FALLBACK needs another provider to fall back from");
     }
   }
-  auto tries = read_number(env, "LINKGATE_EMAIL_RETRY_MAX_TRIES", 4, 1, 20);
+  auto tries = setting_integer(env, "LINKGATE_EMAIL_RETRY_MAX_TRIES");
   if (!tries) return tries.error();
   s.retry_max_tries = static_cast<int>(*tries);
-  auto budget = read_number(env, "LINKGATE_EMAIL_RETRY_BUDGET_MS", 8000, 100, 600000);
+  auto budget = setting_integer(env, "LINKGATE_EMAIL_RETRY_BUDGET_MS");
   if (!budget) return budget.error();
   s.retry_budget = std::chrono::milliseconds(*budget);
-  auto base = read_number(env, "LINKGATE_EMAIL_RETRY_BASE_MS", 250, 1, 60000);
+  auto base = setting_integer(env, "LINKGATE_EMAIL_RETRY_BASE_MS");
   if (!base) return base.error();
   s.retry_base_delay = std::chrono::milliseconds(*base);
   return s;

@@ -10,7 +10,9 @@
 
 #include "linkgate_version.hpp"
 #include "server/app.hpp"
+#include "server/deployment_check.hpp"
 #include "server/http_server.hpp"
+#include "server/setting_sources.hpp"
 #include "server/settings.hpp"
 
 // GnuTLS comes into the process with libpq (through libldap) and libcurl (through librtmp), and
@@ -28,14 +30,45 @@ namespace {
 
 using linkgate::server::EnvLookup;
 
-int serve(const std::map<std::string, std::string>& overrides) {
+// The settings' lookup: flags (`overrides`) first, then the environment, then the config file
+// (`config_path`, if any); warns about unknown variables and config keys. nullopt after logging
+// the one line that says why.
+std::optional<EnvLookup> settings_lookup(const std::string& config_path,
+                                         const std::map<std::string, std::string>& overrides) {
+  // A misspelled variable is named, with the setting it was probably meant to be.
+  for (const std::string& warning :
+       linkgate::server::unknown_setting_warnings(linkgate::server::environment_names())) {
+    spdlog::warn("configuration: {}", warning);
+  }
+  linkgate::server::ConfigFile file;
+  if (!config_path.empty()) {
+    auto read = linkgate::server::read_config_file(config_path);
+    if (!read) {
+      spdlog::critical("configuration: {}", read.error().message);
+      return std::nullopt;
+    }
+    file = std::move(*read);
+    for (const std::string& warning : file.warnings) spdlog::warn("configuration: {}", warning);
+  }
   EnvLookup base = linkgate::server::process_env();
-  EnvLookup env = [&](std::string_view name) -> std::optional<std::string> {
+  EnvLookup env = [base, overrides](std::string_view name) -> std::optional<std::string> {
     if (auto it = overrides.find(std::string(name)); it != overrides.end() && !it->second.empty()) {
       return it->second;
     }
     return base(name);
   };
+  auto resolved = linkgate::server::resolve_settings(env, file);
+  if (!resolved) {
+    spdlog::critical("configuration: {}", resolved.error().message);
+    return std::nullopt;
+  }
+  return *resolved;
+}
+
+int serve(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+  auto lookup = settings_lookup(config_path, overrides);
+  if (!lookup) return 2;
+  const EnvLookup& env = *lookup;
   auto settings = linkgate::server::read_settings(env);
   if (!settings) {
     spdlog::critical("configuration: {}", settings.error().message);
@@ -101,6 +134,21 @@ int serve(const std::map<std::string, std::string>& overrides) {
   return 0;
 }
 
+// `linkgate check`: lists every problem `serve` would stop at; exit code 1 when there is any.
+int check(const std::string& config_path) {
+  auto lookup = settings_lookup(config_path, {});
+  if (!lookup) return 2;
+  const auto problems = linkgate::server::check_deployment(*lookup);
+  for (const std::string& problem : problems) std::printf("problem: %s\n", problem.c_str());
+  if (!problems.empty()) {
+    std::printf("linkgate check: %zu problem%s\n", problems.size(),
+                problems.size() == 1 ? "" : "s");
+    return 1;
+  }
+  std::printf("linkgate check: ok (settings, database, templates)\n");
+  return 0;
+}
+
 // Applies the pending migrations of DATABASE_URL's database; safe to run again (and from several
 // nodes at once). Reads only DATABASE_URL, so a migration job needs no other secret.
 int migrate(const std::string& database_url_flag) {
@@ -127,8 +175,13 @@ int main(int argc, char** argv) {
   CLI::App cli{"linkgate: passwordless email sign-in, compatible with Auth.js"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "linkgate " LINKGATE_VERSION);
+  cli.footer(linkgate::server::settings_help());
   std::map<std::string, std::string> overrides;
+  std::string config_path;
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server");
+  serve_cmd->footer(linkgate::server::settings_help());
+  serve_cmd->add_option("--config", config_path,
+                        "TOML file of settings (keys as the variables; the environment wins)");
   serve_cmd->add_option("--port", overrides["PORT"], "Port to listen on (PORT)");
   serve_cmd->add_option("--host", overrides["HOST"], "Address to bind (HOST)");
   serve_cmd->add_option("--url", overrides["AUTH_URL"], "Public URL incl. base path (AUTH_URL)");
@@ -137,6 +190,17 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--session-strategy", overrides["AUTH_SESSION_STRATEGY"],
                         "database or jwt (AUTH_SESSION_STRATEGY)");
   auto* version_cmd = cli.add_subcommand("version", "Print the version");
+  auto* help_cmd = cli.add_subcommand("help", "Show this help, with every setting");
+  std::string check_config;
+  auto* check_cmd = cli.add_subcommand(
+      "check",
+      "Check the settings, the database and its schema, and the templates; exit 1 with "
+      "every problem listed");
+  check_cmd->add_option("--config", check_config, "TOML file of settings, as for serve");
+  bool settings_markdown = false;
+  auto* settings_cmd = cli.add_subcommand("settings", "List every setting");
+  settings_cmd->add_flag("--markdown", settings_markdown,
+                         "As README.md's configuration table (Markdown)");
   std::string migrate_url;
   auto* migrate_cmd =
       cli.add_subcommand("migrate", "Create or upgrade the database schema (idempotent)");
@@ -147,6 +211,17 @@ int main(int argc, char** argv) {
     std::printf("linkgate %s\n", LINKGATE_VERSION);
     return 0;
   }
+  if (help_cmd->parsed()) {
+    std::fputs(cli.help().c_str(), stdout);
+    return 0;
+  }
+  if (check_cmd->parsed()) return check(check_config);
   if (migrate_cmd->parsed()) return migrate(migrate_url);
-  return serve(overrides);
+  if (settings_cmd->parsed()) {
+    std::fputs(settings_markdown ? linkgate::server::settings_markdown().c_str()
+                                 : linkgate::server::settings_help().c_str(),
+               stdout);
+    return 0;
+  }
+  return serve(config_path, overrides);
 }

@@ -3,13 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <boost/url/parse.hpp>
+#include <type_traits>
 
 #include "crypto/random.hpp"
 
@@ -25,27 +23,40 @@ EnvLookup process_env() {
 
 namespace {
 
-Result<long long> read_integer(const EnvLookup& env, std::string_view name, long long fallback,
-                               long long min, long long max) {
-  auto text = env(name);
-  if (!text) return fallback;
-  long long value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return Error{"configuration", std::string(name) + " must be a whole number from " +
-                                      std::to_string(min) + " to " + std::to_string(max)};
-  }
-  return value;
+Error configuration(std::string message) {
+  return Error{"configuration", std::move(message)};
 }
 
-Result<bool> read_flag(const EnvLookup& env, std::string_view name, bool fallback) {
-  auto text = env(name);
-  if (!text) return fallback;
-  std::string v = *text;
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
-  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
-  return Error{"configuration", std::string(name) + " must be true or false"};
+// What production refuses even though each value alone is allowed.
+Result<void> check_production(const Settings& s) {
+  if (s.auth_url.empty() && !s.trust_host) {
+    return configuration(
+        "AUTH_URL is not set: production needs the public URL (e.g. "
+        "https://example.com/api/auth), or AUTH_TRUST_HOST=true behind a proxy that sets "
+        "X-Forwarded-Host");
+  }
+  if (!s.secrets.empty() && s.secrets.front().size() < 32) {
+    return configuration(invalid_setting_message(
+        *find_setting("AUTH_SECRET"), "AUTH_SECRET", s.secrets.front(),
+        "at least 32 bytes in production (make one with `openssl rand -hex 32`)"));
+  }
+  if (s.email_from == find_setting("EMAIL_FROM")->default_value) {
+    return configuration(invalid_setting_message(
+        *find_setting("EMAIL_FROM"), "EMAIL_FROM", s.email_from,
+        "an address of your own domain in production, e.g. \"Example <no-reply@example.com>\""));
+  }
+  if (s.outbox) {
+    return configuration(
+        "the dev outbox is refused in production: set a provider (AUTH_POSTMARK_KEY, "
+        "AUTH_RESEND_KEY, EMAIL_SERVER, ...; see docs/providers.md) and unset "
+        "LINKGATE_OUTBOX");
+  }
+  if (s.email.providers.empty()) {
+    return configuration(
+        "no email provider is set: production needs one (AUTH_POSTMARK_KEY, AUTH_RESEND_KEY, "
+        "EMAIL_SERVER, ...; see docs/providers.md)");
+  }
+  return {};
 }
 
 }  // namespace
@@ -55,117 +66,73 @@ std::string read_database_url(const EnvLookup& env) {
       .value_or("sqlite://" + (std::filesystem::current_path() / "linkgate.db").string());
 }
 
+// Each READ assigns a table reader's value or returns its Error.
+#define LINKGATE_READ(target, reader, ...)                                        \
+  do {                                                                            \
+    auto read_value = reader(env, __VA_ARGS__);                                   \
+    if (!read_value) return read_value.error();                                   \
+    target = static_cast<std::remove_reference_t<decltype(target)>>(*read_value); \
+  } while (false)
+
 Result<Settings> read_settings(const EnvLookup& env) {
+  // Every set variable against its row first, so that any bad value is one line.
+  if (auto checked = check_settings(env); !checked) return checked.error();
   Settings s;
-  std::string mode = env("LINKGATE_ENV").value_or(env("NODE_ENV").value_or("development"));
+  std::string mode;
+  LINKGATE_READ(mode, setting_text, "LINKGATE_ENV");
+  if (mode.empty()) mode = env("NODE_ENV").value_or("development");
   if (mode != "development" && mode != "production" && mode != "test") {
-    return Error{"configuration", "LINKGATE_ENV must be development or production"};
+    return configuration("NODE_ENV=\"" + mode +
+                         "\" is not allowed: one of development, production, test (or set "
+                         "LINKGATE_ENV)");
   }
   s.production = mode == "production";
-  s.host = env("HOST").value_or(s.production ? "0.0.0.0" : "127.0.0.1");
-
-  auto port = read_integer(env, "PORT", 3000, 0, 65535);
-  if (!port) return port.error();
-  s.port = static_cast<int>(*port);
-
-  s.auth_url = env("AUTH_URL").value_or("");
-  if (!s.auth_url.empty()) {
-    // Refused at startup rather than answered per request with the Configuration error.
-    auto url = boost::urls::parse_absolute_uri(s.auth_url);
-    if (!url || (url->scheme() != "http" && url->scheme() != "https") || !url->has_authority() ||
-        url->host().empty() || url->has_query() || url->has_fragment()) {
-      return Error{"configuration",
-                   "AUTH_URL must be an absolute http(s) URL without query or fragment, e.g. "
-                   "https://example.com/api/auth"};
-    }
-  }
-  auto trust = read_flag(env, "AUTH_TRUST_HOST", !s.production && s.auth_url.empty());
-  if (!trust) return trust.error();
-  s.trust_host = *trust;
+  LINKGATE_READ(s.host, setting_text, "HOST");
+  if (s.host.empty()) s.host = s.production ? "0.0.0.0" : "127.0.0.1";
+  LINKGATE_READ(s.port, setting_integer, "PORT");
+  LINKGATE_READ(s.auth_url, setting_text, "AUTH_URL");
+  LINKGATE_READ(s.trust_host, setting_flag, "AUTH_TRUST_HOST", !s.production && s.auth_url.empty());
 
   if (auto secret = env("AUTH_SECRET")) s.secrets.push_back(*secret);
-  for (int i = 1; i <= 9; ++i) {
-    if (auto older = env("AUTH_SECRET_" + std::to_string(i))) s.secrets.push_back(*older);
+  const SettingSpec& older = *find_setting("AUTH_SECRET_1");
+  for (int i = 1; i <= older.numbered_to; ++i) {
+    if (auto value = env(std::string(older.name) + std::to_string(i))) s.secrets.push_back(*value);
   }
-  s.secret_file = env("LINKGATE_SECRET_FILE").value_or(".linkgate-secret");
+  LINKGATE_READ(s.secret_file, setting_text, "LINKGATE_SECRET_FILE");
 
   s.database_url = read_database_url(env);
-  auto pool_size = read_integer(env, "DATABASE_POOL_SIZE", 16, 1, 1000);
-  if (!pool_size) return pool_size.error();
-  s.database_pool_size = static_cast<int>(*pool_size);
-  auto batches = read_integer(env, "DATABASE_BATCHES", 2, 1, 1000);
-  if (!batches) return batches.error();
-  s.database_batches = static_cast<int>(*batches);
+  LINKGATE_READ(s.database_pool_size, setting_integer, "DATABASE_POOL_SIZE");
+  LINKGATE_READ(s.database_batches, setting_integer, "DATABASE_BATCHES");
 
-  std::string strategy = env("AUTH_SESSION_STRATEGY").value_or("database");
-  if (strategy == "database") {
-    s.session_strategy = SessionStrategy::database;
-  } else if (strategy == "jwt") {
-    s.session_strategy = SessionStrategy::jwt;
-  } else {
-    return Error{"configuration", "AUTH_SESSION_STRATEGY must be database or jwt"};
-  }
-  constexpr long long kYear = 366LL * 24 * 3600;
-  auto max_age = read_integer(env, "AUTH_SESSION_MAX_AGE", 30 * 24 * 3600, 60, 10 * kYear);
-  if (!max_age) return max_age.error();
-  s.session_max_age = std::chrono::seconds(*max_age);
-  auto update_age = read_integer(env, "AUTH_SESSION_UPDATE_AGE", 24 * 3600, 0, 10 * kYear);
-  if (!update_age) return update_age.error();
-  s.session_update_age = std::chrono::seconds(*update_age);
-  auto token_age = read_integer(env, "AUTH_EMAIL_MAX_AGE", 86400, 60, 30 * 24 * 3600);
-  if (!token_age) return token_age.error();
-  s.token_max_age = std::chrono::seconds(*token_age);
-
-  s.email_from = env("EMAIL_FROM").value_or("linkgate <no-reply@localhost>");
-  if (s.email_from.find_first_of("\r\n") != std::string::npos) {
-    return Error{"configuration", "EMAIL_FROM must be one line"};
-  }
+  std::string strategy;
+  LINKGATE_READ(strategy, setting_text, "AUTH_SESSION_STRATEGY");
+  s.session_strategy = strategy == "jwt" ? SessionStrategy::jwt : SessionStrategy::database;
+  LINKGATE_READ(s.session_max_age, setting_integer, "AUTH_SESSION_MAX_AGE");
+  LINKGATE_READ(s.session_update_age, setting_integer, "AUTH_SESSION_UPDATE_AGE");
+  LINKGATE_READ(s.token_max_age, setting_integer, "AUTH_EMAIL_MAX_AGE");
+  LINKGATE_READ(s.email_from, setting_text, "EMAIL_FROM");
 
   // Providers, SMTP, retries and the fallback: server/email_settings.cpp.
   auto email = read_email_settings(env, s.email_from);
   if (!email) return email.error();
   s.email = std::move(*email);
-  auto outbox = read_flag(env, "LINKGATE_OUTBOX", s.email.providers.empty());
-  if (!outbox) return outbox.error();
-  s.outbox = *outbox;
-  if (s.outbox && s.production) {
-    return Error{"configuration",
-                 "the dev outbox is refused in production: set a provider (AUTH_POSTMARK_KEY, "
-                 "AUTH_RESEND_KEY, EMAIL_SERVER, ...; see docs/providers.md) and unset "
-                 "LINKGATE_OUTBOX"};
-  }
+  LINKGATE_READ(s.outbox, setting_flag, "LINKGATE_OUTBOX", s.email.providers.empty());
 
-  s.theme.color_scheme = env("AUTH_THEME_COLOR_SCHEME").value_or("auto");
-  if (s.theme.color_scheme != "auto" && s.theme.color_scheme != "light" &&
-      s.theme.color_scheme != "dark") {
-    return Error{"configuration", "AUTH_THEME_COLOR_SCHEME must be auto, light or dark"};
-  }
-  s.theme.brand_color = env("AUTH_THEME_BRAND_COLOR").value_or("");
-  s.theme.button_text = env("AUTH_THEME_BUTTON_TEXT").value_or("");
-  s.theme.logo = env("AUTH_THEME_LOGO").value_or("");
+  LINKGATE_READ(s.theme.color_scheme, setting_text, "AUTH_THEME_COLOR_SCHEME");
+  LINKGATE_READ(s.theme.brand_color, setting_text, "AUTH_THEME_BRAND_COLOR");
+  LINKGATE_READ(s.theme.button_text, setting_text, "AUTH_THEME_BUTTON_TEXT");
+  LINKGATE_READ(s.theme.logo, setting_text, "AUTH_THEME_LOGO");
   // Read (and checked) at startup by build_app: server/template_settings.hpp.
-  s.email_template_dir = env("LINKGATE_EMAIL_TEMPLATE_DIR").value_or("");
-  s.locale_dir = env("LINKGATE_LOCALE_DIR").value_or("");
+  LINKGATE_READ(s.email_template_dir, setting_text, "LINKGATE_EMAIL_TEMPLATE_DIR");
+  LINKGATE_READ(s.locale_dir, setting_text, "LINKGATE_LOCALE_DIR");
 
-  auto io = read_integer(env, "LINKGATE_IO_THREADS", 0, 0, 256);
-  if (!io) return io.error();
-  s.io_threads = static_cast<int>(*io);
-  auto workers = read_integer(env, "LINKGATE_WORKERS", 16, 1, 1024);
-  if (!workers) return workers.error();
-  s.worker_threads = static_cast<int>(*workers);
-  auto store_workers = read_integer(env, "LINKGATE_STORE_WORKERS", 0, 0, 1024);
-  if (!store_workers) return store_workers.error();
-  s.store_threads = static_cast<int>(*store_workers);
-  auto store_fibers = read_flag(env, "LINKGATE_STORE_FIBERS", true);
-  if (!store_fibers) return store_fibers.error();
-  s.store_fibers = *store_fibers;
-  auto timeout = read_integer(env, "LINKGATE_PROVIDER_TIMEOUT_MS", 15000, 100, 600000);
-  if (!timeout) return timeout.error();
-  s.provider_timeout = std::chrono::milliseconds(*timeout);
-  auto sweep = read_integer(env, "LINKGATE_SWEEP_INTERVAL", 3600, 1, kYear);
-  if (!sweep) return sweep.error();
-  s.sweep_interval = std::chrono::seconds(*sweep);
-  s.log_level = env("LINKGATE_LOG_LEVEL").value_or("info");
+  LINKGATE_READ(s.io_threads, setting_integer, "LINKGATE_IO_THREADS");
+  LINKGATE_READ(s.worker_threads, setting_integer, "LINKGATE_WORKERS");
+  LINKGATE_READ(s.store_threads, setting_integer, "LINKGATE_STORE_WORKERS");
+  LINKGATE_READ(s.store_fibers, setting_flag, "LINKGATE_STORE_FIBERS");
+  LINKGATE_READ(s.provider_timeout, setting_integer, "LINKGATE_PROVIDER_TIMEOUT_MS");
+  LINKGATE_READ(s.sweep_interval, setting_integer, "LINKGATE_SWEEP_INTERVAL");
+  LINKGATE_READ(s.log_level, setting_text, "LINKGATE_LOG_LEVEL");
   // Rate limits, trusted proxies and the sign-in policy: server/abuse_settings.cpp.
   auto abuse = read_abuse_settings(env);
   if (!abuse) return abuse.error();
@@ -178,8 +145,13 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto redemption = read_redemption_settings(env);
   if (!redemption) return redemption.error();
   s.redemption = *redemption;
+  if (s.production) {
+    if (auto refused = check_production(s); !refused) return refused.error();
+  }
   return s;
 }
+
+#undef LINKGATE_READ
 
 Result<std::string> ensure_secret(Settings& settings) {
   if (!settings.secrets.empty()) return std::string();

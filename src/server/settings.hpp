@@ -15,11 +15,11 @@
 #include "server/email_settings.hpp"
 #include "server/gateway_settings.hpp"
 #include "server/redemption_settings.hpp"
+#include "server/setting_table.hpp"
 
 namespace linkgate::server {
 
-// Looks a variable up; nullopt when unset. Empty values count as unset.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+// The process environment as an EnvLookup (server/setting_table.hpp).
 EnvLookup process_env();
 
 struct Settings {
@@ -60,8 +60,11 @@ struct Settings {
 // DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.
 std::string read_database_url(const EnvLookup& env);
 
-// Reads and validates every setting. An Error names the variable and what is wrong with it.
-// Does not touch the file system (see ensure_secret for the dev secret file).
+// Reads and validates every setting against the table (server/setting_table.hpp): an Error is
+// one line naming the variable, its value (secrets masked) and what is allowed. In production it
+// also refuses a missing AUTH_URL (unless AUTH_TRUST_HOST=true), an AUTH_SECRET under 32 bytes,
+// the default EMAIL_FROM and no real provider. Does not touch the file system (see
+// ensure_secret for the dev secret file).
 Result<Settings> read_settings(const EnvLookup& env);
 
 // With no AUTH_SECRET in development: reads the secret kept in settings.secret_file, or makes a

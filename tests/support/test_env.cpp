@@ -29,6 +29,10 @@ std::string linkgate_binary() {
   return LINKGATE_DEFAULT_BINARY;
 }
 
+std::string source_dir() {
+  return LINKGATE_TEST_SOURCE_DIR;
+}
+
 std::string make_temp_dir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "linkgate-test-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
