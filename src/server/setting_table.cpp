@@ -63,6 +63,24 @@ std::optional<std::string> check_domain_rules(const std::string& value) {
   return std::nullopt;
 }
 
+std::optional<std::string> check_cookie_domain(const std::string& value) {
+  std::string_view domain = value;
+  if (domain.starts_with('.')) domain.remove_prefix(1);
+  auto canonical = core::canonical_domain_rule(domain);
+  if (!canonical || canonical->starts_with('.')) return "a domain name such as example.com";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_redirect_hosts(const std::string& value) {
+  for (const std::string& item : split_setting_list(value)) {
+    if (auto host = core::canonical_domain_rule(item); !host) {
+      return "comma-separated host names such as app.example.com, or .example.com (" +
+             host.error().message + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 // The rows. To add a setting, add a row here: name, type, default_value (what readers get when
 // it is unset; empty for unset or computed), default_doc and help (README's columns), group,
 // and as needed secret, min/max, choices or check. Then read it with setting_text,
@@ -550,9 +568,27 @@ const SettingSpec kSettings[] = {
         .type = SettingType::text,
         .default_doc = R"md(unset (none))md",
         .help =
-            R"md(comma-separated CIDRs of proxies whose `X-Forwarded-For` is believed (right-most untrusted hop))md",
+            R"md(comma-separated CIDRs of proxies whose `X-Forwarded-For` is believed (right-most untrusted hop), and whose `X-Original-URL` / `X-Forwarded-Host`/`-Proto`/`-Uri` give `/verify`'s sign-in redirect its callbackUrl ([docs/gateway.md](docs/gateway.md)))md",
         .group = "abuse",
         .check = check_trusted_proxies,
+    },
+    {
+        .name = "AUTH_COOKIE_DOMAIN",
+        .type = SettingType::text,
+        .default_doc = R"md(unset (the origin's host only))md",
+        .help =
+            R"md(e.g. `example.com`: the session cookie's Domain, so `app.example.com` and `admin.example.com` share the session (no other cookie gets it; `AUTH_URL`'s host must be under it))md",
+        .group = "gateway",
+        .check = check_cookie_domain,
+    },
+    {
+        .name = "LINKGATE_REDIRECT_HOSTS",
+        .type = SettingType::text,
+        .default_doc = R"md(unset (the origin only))md",
+        .help =
+            R"md(comma-separated hosts a callbackUrl may point to besides the origin: `app.example.com` (that host, any port) or `.example.com` (hosts under it); https only when the origin is https)md",
+        .group = "gateway",
+        .check = check_redirect_hosts,
     },
     {
         .name = "LINKGATE_ALLOWED_DOMAINS",
