@@ -152,9 +152,14 @@ int check(const std::string& config_path) {
 // Applies the pending migrations of DATABASE_URL's database; safe to run again (and from several
 // nodes at once). Reads only DATABASE_URL, so a migration job needs no other secret.
 int migrate(const std::string& database_url_flag) {
-  EnvLookup env = linkgate::server::process_env();
+  // DATABASE_URL_FILE too (server/setting_sources.hpp).
+  auto env = linkgate::server::resolve_settings(linkgate::server::process_env(), {});
+  if (!env) {
+    spdlog::critical("configuration: {}", env.error().message);
+    return 2;
+  }
   const std::string url =
-      database_url_flag.empty() ? linkgate::server::read_database_url(env) : database_url_flag;
+      database_url_flag.empty() ? linkgate::server::read_database_url(*env) : database_url_flag;
   auto applied = linkgate::server::migrate_database(url);
   if (!applied) {
     spdlog::critical("migrate: {}", applied.error().message);

@@ -236,6 +236,16 @@ TEST(SettingsStartup, CheckListsEveryProblem) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/new.db"));  // check creates nothing
 }
 
+TEST(SettingsStartup, MigrateReadsDatabaseUrlFile) {
+  const std::string dir = make_temp_dir();
+  auto run = run_linkgate_with(
+      "migrate",
+      {{"DATABASE_URL_FILE", write_file(dir + "/database_url", "sqlite://" + dir + "/m.db\n")}});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("applied 0001_schema"), std::string::npos) << run.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/m.db"));
+}
+
 TEST(SettingsStartup, HelpListsTheSettingsFromTheTable) {
   for (const std::string arguments : {"--help", "help", "serve --help"}) {
     auto run = run_linkgate_with(arguments, {});
