@@ -152,6 +152,10 @@ struct AuthConfig {
   // callbacks.hpp for when each runs and what its failures mean. Unset: Auth.js's defaults.
   Callbacks callbacks;
   Events events;
+  // The webhook event types (docs/webhooks.md: "user.created", "session.created",
+  // "session.deleted", "email.failed") written to the store's outbox, in the transaction of the
+  // change each reports, for a sender to deliver. Empty (the default): no event is written.
+  std::vector<std::string> webhook_events;
 
   // The clock; tests may replace it. Defaults to the system clock.
   std::function<TimePoint()> now;

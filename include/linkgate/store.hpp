@@ -71,6 +71,28 @@ struct LinkRedemption {
   bool is_new_user = false;
 };
 
+// The webhook events (docs/webhooks.md) a sign-in writes in the transaction of its own writes.
+struct SignInEvents {
+  bool user_created = false;     // write "user.created" when the sign-in creates its user
+  bool session_created = false;  // write "session.created"
+  // The JSON object every event of this sign-in carries as its data (never a token, code, cookie
+  // or secret); the store adds "user": {"id", "email"} of the user signed in.
+  std::string data = "{}";
+  bool any() const { return user_created || session_created; }
+};
+
+// One event of the webhook outbox.
+struct WebhookEvent {
+  std::string id;    // the webhook-id, assigned by the store, stable across retries
+  std::string type;  // e.g. "user.created"
+  std::string data;  // the event's data, a JSON object
+  TimePoint created;
+  TimePoint next_attempt;                 // when a pending event is next due
+  int attempts = 0;                       // deliveries tried so far
+  std::string status;                     // "pending", "delivered" or "failed"
+  std::optional<std::string> last_error;  // why the last try failed
+};
+
 // A message kept by the dev outbox provider.
 struct OutboxMessage {
   std::int64_t id = 0;  // assigned by the store
@@ -160,10 +182,18 @@ class Store {
   // create_user treats it); then, when `session` is set, that session is created for the user
   // (session.user_id ignored). Everything after the consumption is atomic: the user row and the
   // session, or neither.
+  // `events` are written in the same transaction as the user and the session, when the link was
+  // live (in the Store default, after them: a store written before webhooks is not atomic here).
   virtual Result<LinkRedemption> redeem_link(const std::string& identifier,
                                              const std::string& token_hash, TimePoint now,
                                              const User& new_user,
-                                             const std::optional<Session>& session);
+                                             const std::optional<Session>& session,
+                                             const SignInEvents& events = {});
+  // delete_session, and when a session was deleted, a "session.deleted" event with `event_data`
+  // (a JSON object) plus "user": {"id"}, in the same transaction (the Store default: after it).
+  virtual Result<std::optional<Session>> delete_session_with_event(const std::string& session_token,
+                                                                   TimePoint now,
+                                                                   const std::string& event_data);
 
   // Deletes every verification token and one-time code of `identifier` (a new link voids the older
   // ones, SPEC B4). Returns the number of verification tokens deleted.
@@ -194,6 +224,13 @@ class Store {
   virtual Result<std::int64_t> add_outbox_message(const OutboxMessage& message) = 0;
   // Newest first, at most `limit` messages.
   virtual Result<std::vector<OutboxMessage>> list_outbox_messages(int limit) = 0;
+
+  // The webhook outbox (docs/webhooks.md). The Store defaults answer Error{kind "unsupported"}.
+  // Writes a pending event of `type` with `data` (a JSON object), due at `now`; returns its id.
+  virtual Result<std::string> add_webhook_event(const std::string& type, const std::string& data,
+                                                TimePoint now);
+  // Oldest first, at most `limit` events; only failed ones when `failed_only`.
+  virtual Result<std::vector<WebhookEvent>> list_webhook_events(bool failed_only, int limit);
 
   // True when every wait of this store's calls can suspend a fiber instead of its thread, so that a
   // server may run them on its event-loop threads (the PostgreSQL store). False, the default, means

@@ -2,7 +2,19 @@
 // single-row methods so that a Store written before them keeps working unchanged.
 #include "linkgate/store.hpp"
 
+#include "core/webhook_events.hpp"
+
 namespace linkgate {
+
+namespace {
+
+using core::with_event_user;
+
+Error unsupported(const char* what) {
+  return Error{"unsupported", std::string("this store keeps no webhook events (") + what + ")"};
+}
+
+}  // namespace
 
 Result<std::optional<ConsumedToken>> Store::use_verification_token_and_get_user(
     const std::string& identifier, const std::string& token_hash) {
@@ -38,7 +50,8 @@ Result<SessionAndUser> Store::update_user_and_create_session(const UserUpdate& u
 Result<LinkRedemption> Store::redeem_link(const std::string& identifier,
                                           const std::string& token_hash, TimePoint now,
                                           const User& new_user,
-                                          const std::optional<Session>& session) {
+                                          const std::optional<Session>& session,
+                                          const SignInEvents& events) {
   auto consumed = use_verification_token_and_get_user(identifier, token_hash);
   if (!consumed) return consumed.error();
   LinkRedemption out;
@@ -73,7 +86,38 @@ Result<LinkRedemption> Store::redeem_link(const std::string& identifier,
   }
   if (!written) return written.error();
   out.signed_in = std::move(*written);
+  if (events.any()) {
+    const User& user = out.signed_in->user;
+    const std::string data = with_event_user(events.data, user.id, user.email);
+    if (events.user_created && out.is_new_user) {
+      if (auto added = add_webhook_event("user.created", data, now); !added) return added.error();
+    }
+    if (events.session_created) {
+      if (auto added = add_webhook_event("session.created", data, now); !added) {
+        return added.error();
+      }
+    }
+  }
   return out;
+}
+
+Result<std::optional<Session>> Store::delete_session_with_event(const std::string& session_token,
+                                                                TimePoint now,
+                                                                const std::string& event_data) {
+  auto deleted = delete_session(session_token);
+  if (!deleted || !deleted->has_value()) return deleted;
+  auto added = add_webhook_event("session.deleted",
+                                 with_event_user(event_data, (*deleted)->user_id, ""), now);
+  if (!added) return added.error();
+  return deleted;
+}
+
+Result<std::string> Store::add_webhook_event(const std::string&, const std::string&, TimePoint) {
+  return unsupported("add_webhook_event");
+}
+
+Result<std::vector<WebhookEvent>> Store::list_webhook_events(bool, int) {
+  return unsupported("list_webhook_events");
 }
 
 }  // namespace linkgate

@@ -74,6 +74,7 @@ Result<App> build_app(const Settings& settings) {
   config.cookie_domain = settings.gateway.cookie_domain;
   config.redirect_hosts = settings.gateway.redirect_hosts;
   config.redemption = settings.redemption;
+  config.webhook_events = settings.webhook.events;
   config.log = [](LogLevel level, const std::string& message) {
     switch (level) {
       case LogLevel::debug:

@@ -211,7 +211,13 @@ int main(int argc, char** argv) {
       cli.add_subcommand("migrate", "Create or upgrade the database schema (idempotent)");
   migrate_cmd->add_option("--database-url", migrate_url,
                           "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
+  auto* webhook_secret_cmd = cli.add_subcommand(
+      "webhook-secret", "Print a new LINKGATE_WEBHOOK_SECRET (whsec_ + base64 of 32 random bytes)");
   CLI11_PARSE(cli, argc, argv);
+  if (webhook_secret_cmd->parsed()) {
+    std::printf("%s\n", linkgate::server::make_webhook_secret().c_str());
+    return 0;
+  }
   if (version_cmd->parsed()) {
     std::printf("linkgate %s\n", LINKGATE_VERSION);
     return 0;

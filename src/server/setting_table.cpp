@@ -652,6 +652,30 @@ const SettingSpec kSettings[] = {
         .min = 6,
         .max = 10,
     },
+    {
+        .name = "LINKGATE_WEBHOOK_URL",
+        .type = SettingType::text,
+        .default_doc = R"md(unset (no events))md",
+        .help =
+            R"md(where events (`user.created`, `session.created`, `session.deleted`, `email.failed`) go; each is written to the store's outbox in the transaction of the change it reports; `https` (or loopback `http`) in production; see [docs/webhooks.md](docs/webhooks.md))md",
+        .group = "webhooks",
+    },
+    {
+        .name = "LINKGATE_WEBHOOK_SECRET",
+        .type = SettingType::text,
+        .default_doc = R"md(unset)md",
+        .help =
+            R"md(Standard Webhooks signing secret, `whsec_` + base64 of 24–64 bytes (`linkgate webhook-secret` makes one); several, space-separated, during a rotation: each delivery carries a signature per secret)md",
+        .group = "webhooks",
+        .secret = true,
+    },
+    {
+        .name = "LINKGATE_WEBHOOK_EVENTS",
+        .type = SettingType::text,
+        .default_doc = R"md(every type)md",
+        .help = R"md(space- or comma-separated event types to write)md",
+        .group = "webhooks",
+    },
 };
 #pragma GCC diagnostic pop
 

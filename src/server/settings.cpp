@@ -145,6 +145,10 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto redemption = read_redemption_settings(env);
   if (!redemption) return redemption.error();
   s.redemption = *redemption;
+  // The webhook receiver and its events: server/webhook_settings.cpp.
+  auto webhook = read_webhook_settings(env, s.production);
+  if (!webhook) return webhook.error();
+  s.webhook = std::move(*webhook);
   if (s.production) {
     if (auto refused = check_production(s); !refused) return refused.error();
   }

@@ -16,6 +16,7 @@
 #include "server/gateway_settings.hpp"
 #include "server/redemption_settings.hpp"
 #include "server/setting_table.hpp"
+#include "server/webhook_settings.hpp"
 
 namespace linkgate::server {
 
@@ -55,6 +56,7 @@ struct Settings {
   AbuseSettings abuse;  // rate limits, trusted proxies, sign-in policy (server/abuse_settings.hpp)
   Redemption redemption;    // confirm page, one-time codes (server/redemption_settings.hpp)
   GatewaySettings gateway;  // cookie domain, redirect hosts (server/gateway_settings.hpp)
+  WebhookSettings webhook;  // the events' receiver (server/webhook_settings.hpp)
 };
 
 // DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.

@@ -41,6 +41,7 @@ struct Redemption {
   std::optional<Session> session;
   std::optional<Result<LinkRedemption>> result;
   std::thread thread;
+  SignInEvents events;  // the webhook events asked for (none by default)
 };
 
 class PostgresBatchTest : public ::testing::Test {
@@ -60,8 +61,9 @@ class PostgresBatchTest : public ::testing::Test {
   // Starts redeem_link(identifier, hash) with a session named `session` ("" for none).
   void start(Redemption& call) {
     call.thread = std::thread([this, &call] {
-      call.result = store_->redeem_link(call.identifier, call.hash, now_,
-                                        user_with_email("ignored@x.example"), call.session);
+      call.result =
+          store_->redeem_link(call.identifier, call.hash, now_,
+                              user_with_email("ignored@x.example"), call.session, call.events);
     });
   }
 
@@ -95,7 +97,7 @@ class PostgresBatchTest : public ::testing::Test {
   void redeem_behind_a_held_call(const std::vector<Redemption*>& calls) {
     add_token("first@example.com", "h0", now_ + 1h);
     lock_token("first@example.com", "h0");
-    first_ = Redemption{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}};
+    first_ = Redemption{"first@example.com", "h0", session_named("s0", now_ + 30h), {}, {}, {}};
     start(first_);
     std::this_thread::sleep_for(300ms);  // first_'s statement now waits for the lock
     for (Redemption* call : calls) start(*call);
@@ -123,6 +125,37 @@ class PostgresBatchTest : public ::testing::Test {
   Redemption first_;
 };
 
+// A batch writes the webhook events each call asks for, in the batch's transaction (the one that
+// wrote its sessions), with each call's data and user.
+TEST_F(PostgresBatchTest, OneBatchWritesEachCallsEventsInItsTransaction) {
+  add_token("new@example.com", "h1", now_ + 1h);
+  auto known = store_->create_user(user_with_email("known@example.com"));
+  ASSERT_TRUE(known.ok()) << describe(known);
+  add_token("known@example.com", "h2", now_ + 1h);
+  add_token("quiet@example.com", "h3", now_ + 1h);
+  const SignInEvents both{.user_created = true, .session_created = true, .data = R"({"n":1})"};
+  Redemption fresh{"new@example.com", "h1", session_named("s1", now_ + 30h), {}, {}, both};
+  Redemption again{"known@example.com", "h2", std::nullopt, {}, {}, both};
+  again.events.data = R"({"n":2})";
+  Redemption quiet{"quiet@example.com", "h3", session_named("s3", now_ + 30h), {}, {}, {}};
+  redeem_behind_a_held_call({&fresh, &again, &quiet});
+  for (Redemption* call : {&fresh, &again, &quiet}) {
+    ASSERT_TRUE(call->result && call->result->ok()) << call->identifier;
+  }
+  const std::string fresh_id = (*fresh.result)->signed_in->user.id;
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT string_agg(type || ' ' || (payload::jsonb->>'n') || ' ' || "
+                           "(payload::jsonb->'user'->>'id') || ' ' || "
+                           "(payload::jsonb->'user'->>'email'), ', ' ORDER BY seq) "
+                           "FROM webhook_events"),
+            "user.created 1 " + fresh_id + " new@example.com, session.created 1 " + fresh_id +
+                " new@example.com, session.created 2 " + known->id + " known@example.com");
+  EXPECT_EQ(postgres_query(url_, "SELECT count(DISTINCT xmin::text) FROM webhook_events"), "1");
+  EXPECT_EQ(postgres_query(url_, "SELECT min(xmin::text) FROM webhook_events"),
+            writer_of_session("s1"));
+  EXPECT_EQ(writer_of_session("s1"), writer_of_session("s3"));
+}
+
 // Every kind of call in one batch: a new address, a known one, an expired link, a link that
 // matches nothing and a sign-in without a session each get what a call on its own gets.
 TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
@@ -137,15 +170,15 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
 
   std::vector<std::unique_ptr<Redemption>> calls;
   calls.push_back(std::make_unique<Redemption>(
-      Redemption{"new@example.com", "h1", session_named("s1", now_ + 30h), {}, {}}));
+      Redemption{"new@example.com", "h1", session_named("s1", now_ + 30h), {}, {}, {}}));
   calls.push_back(std::make_unique<Redemption>(
-      Redemption{"known@example.com", "h2", session_named("s2", now_ + 30h), {}, {}}));
+      Redemption{"known@example.com", "h2", session_named("s2", now_ + 30h), {}, {}, {}}));
   calls.push_back(std::make_unique<Redemption>(
-      Redemption{"late@example.com", "h3", session_named("s3", now_ + 30h), {}, {}}));
+      Redemption{"late@example.com", "h3", session_named("s3", now_ + 30h), {}, {}, {}}));
   calls.push_back(std::make_unique<Redemption>(
-      Redemption{"nobody@example.com", "h4", session_named("s4", now_ + 30h), {}, {}}));
+      Redemption{"nobody@example.com", "h4", session_named("s4", now_ + 30h), {}, {}, {}}));
   calls.push_back(
-      std::make_unique<Redemption>(Redemption{"jwt@example.com", "h5", std::nullopt, {}, {}}));
+      std::make_unique<Redemption>(Redemption{"jwt@example.com", "h5", std::nullopt, {}, {}, {}}));
   std::vector<Redemption*> started;
   for (auto& call : calls) started.push_back(call.get());
   redeem_behind_a_held_call(started);
@@ -213,8 +246,8 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
 TEST_F(PostgresBatchTest, OneAddressTwiceMakesOneUser) {
   add_token("twice@example.com", "a", now_ + 1h);
   add_token("twice@example.com", "b", now_ + 1h);
-  Redemption a{"twice@example.com", "a", session_named("sa", now_ + 30h), {}, {}};
-  Redemption b{"twice@example.com", "b", session_named("sb", now_ + 30h), {}, {}};
+  Redemption a{"twice@example.com", "a", session_named("sa", now_ + 30h), {}, {}, {}};
+  Redemption b{"twice@example.com", "b", session_named("sb", now_ + 30h), {}, {}, {}};
   redeem_behind_a_held_call({&a, &b});
   ASSERT_TRUE(a.result && a.result->ok()) << describe(*a.result);
   ASSERT_TRUE(b.result && b.result->ok()) << describe(*b.result);
@@ -237,8 +270,8 @@ TEST_F(PostgresBatchTest, AFailedBatchFailsOnlyTheCallAtFault) {
                   .ok());
   add_token("good@example.com", "g", now_ + 1h);
   add_token("bad@example.com", "b", now_ + 1h);
-  Redemption good{"good@example.com", "g", session_named("sg", now_ + 30h), {}, {}};
-  Redemption bad{"bad@example.com", "b", session_named("taken", now_ + 30h), {}, {}};
+  Redemption good{"good@example.com", "g", session_named("sg", now_ + 30h), {}, {}, {}};
+  Redemption bad{"bad@example.com", "b", session_named("taken", now_ + 30h), {}, {}, {}};
   redeem_behind_a_held_call({&good, &bad});
   ASSERT_TRUE(good.result && good.result->ok()) << describe(*good.result);
   EXPECT_TRUE((*good.result)->signed_in.has_value());
@@ -266,6 +299,7 @@ TEST_F(PostgresBatchTest, ConcurrentCallbacksShareTransactions) {
         std::make_unique<Redemption>(Redemption{named("c", i, "@example.com"),
                                                 named("h", i),
                                                 session_named(named("s", i), now_ + 30h),
+                                                {},
                                                 {},
                                                 {}}));
   }

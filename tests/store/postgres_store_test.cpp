@@ -140,7 +140,8 @@ TEST_F(PostgresStoreTest, MigrateIsIdempotentAndRecordsEachVersion) {
   EXPECT_EQ(postgres_query(url_,
                            "SELECT string_agg(version || ':' || name, ',' ORDER BY version) "
                            "FROM linkgate_schema_migrations"),
-            "1:0001_authjs_schema,2:0002_linkgate,3:0003_abuse_resistance,4:0004_users_email_id");
+            "1:0001_authjs_schema,2:0002_linkgate,3:0003_abuse_resistance,4:0004_users_email_id,"
+            "5:0005_webhook_events");
 }
 
 TEST(PostgresStoreOpenTest, RefusesADatabaseThatNeedsMigrations) {
@@ -152,14 +153,16 @@ TEST(PostgresStoreOpenTest, RefusesADatabaseThatNeedsMigrations) {
   EXPECT_NE(opened.error().message.find("linkgate migrate"), std::string::npos)
       << opened.error().message;
   EXPECT_NE(opened.error().message.find(
-                "0001_authjs_schema, 0002_linkgate, 0003_abuse_resistance, 0004_users_email_id"),
+                "0001_authjs_schema, 0002_linkgate, 0003_abuse_resistance, 0004_users_email_id, "
+                "0005_webhook_events"),
             std::string::npos)
       << opened.error().message;
 
   auto applied = migrate_postgres(url);
   ASSERT_TRUE(applied.ok()) << describe(applied);
   EXPECT_EQ(*applied, (std::vector<std::string>{"0001_authjs_schema", "0002_linkgate",
-                                                "0003_abuse_resistance", "0004_users_email_id"}));
+                                                "0003_abuse_resistance", "0004_users_email_id",
+                                                "0005_webhook_events"}));
   EXPECT_TRUE(open_postgres_store(url).ok());
 }
 

@@ -37,6 +37,13 @@ class ForwardingStore : public Store {
   Result<std::optional<Session>> delete_session(const std::string& t) override {
     return inner_->delete_session(t);
   }
+  Result<std::string> add_webhook_event(const std::string& type, const std::string& data,
+                                        TimePoint now) override {
+    return inner_->add_webhook_event(type, data, now);
+  }
+  Result<std::vector<WebhookEvent>> list_webhook_events(bool failed_only, int limit) override {
+    return inner_->list_webhook_events(failed_only, limit);
+  }
   Result<void> create_verification_token(const VerificationToken& t) override {
     return inner_->create_verification_token(t);
   }

@@ -3,6 +3,7 @@
 #include "core/actions/sign_in_steps.hpp"
 #include "core/hooks.hpp"
 #include "core/session_cookie.hpp"
+#include "core/webhook_events.hpp"
 #include "crypto/random.hpp"
 
 namespace linkgate::core::actions {
@@ -37,6 +38,23 @@ std::optional<Session> new_session(const Context& ctx, TimePoint expires) {
 TimePoint session_expiry(const Context& ctx) {
   return ctx.now() +
          std::chrono::duration_cast<std::chrono::milliseconds>(ctx.state.config.session_max_age);
+}
+
+// The webhook events of a sign-in that went through a signIn callback (or a one-time code), so
+// through the separate steps of login_or_register: written after the user and the session, not
+// in their transaction. A failure is logged; the sign-in stands.
+void add_sign_in_events(const Context& ctx, const SignInEvents& events, const User& user,
+                        bool is_new_user) {
+  if (!events.any()) return;
+  const std::string data = with_event_user(events.data, user.id, user.email);
+  for (auto [type, wanted] : {std::pair{"user.created", events.user_created && is_new_user},
+                              std::pair{"session.created", events.session_created}}) {
+    if (!wanted) continue;
+    if (auto added = ctx.state.store->add_webhook_event(type, data, ctx.now()); !added) {
+      ctx.state.log(LogLevel::error, std::string("callback: could not write the ") + type +
+                                         " webhook event: " + added.error().message);
+    }
+  }
 }
 
 void emit_user_written(const Context& ctx, const User& user, bool is_new_user) {
@@ -119,8 +137,8 @@ Result<RedeemedLink> redeem_link_and_sign_in(Context& ctx, const EmailProvider& 
   User candidate;
   candidate.id = crypto::random_uuid();
   const std::optional<Session> session = new_session(ctx, expires);
-  auto redeemed =
-      ctx.state.store->redeem_link(identifier, token_hash, ctx.now(), candidate, session);
+  auto redeemed = ctx.state.store->redeem_link(identifier, token_hash, ctx.now(), candidate,
+                                               session, sign_in_events(ctx, provider.id, expires));
   if (!redeemed) return redeemed.error();
   RedeemedLink out;
   if (!redeemed->token) return out;
@@ -156,6 +174,7 @@ Response complete_sign_in(Context& ctx, const EmailProvider& provider,
     ctx.state.log(LogLevel::error, "callback: store failed: " + written.error().message);
     return ctx.error_redirect(ErrorKind::error, "Configuration");
   }
+  add_sign_in_events(ctx, sign_in_events(ctx, provider.id, expires), written->user, is_new_user);
   return finish_sign_in(ctx, *written, account, is_new_user, expires);
 }
 

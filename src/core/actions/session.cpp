@@ -6,12 +6,28 @@
 #include "core/hooks.hpp"
 #include "core/session_cookie.hpp"
 #include "core/session_read.hpp"
+#include "core/webhook_events.hpp"
 
 namespace linkgate::core::actions {
 
 namespace json = boost::json;
 
 namespace {
+
+// A JWT session's sign-out has no store write to share a transaction with: its session.deleted
+// event (when on) is written alone, for the user the token's "sub" names.
+void add_jwt_sign_out_event(const Context& ctx, const json::object& claims) {
+  if (!webhook_event_on(ctx.state.config, "session.deleted")) return;
+  const json::value* sub = claims.if_contains("sub");
+  const json::value* email = claims.if_contains("email");
+  const std::string data = with_event_user(
+      sign_out_event_data(ctx), sub && sub->is_string() ? std::string(sub->as_string()) : "",
+      email && email->is_string() ? std::string(email->as_string()) : "");
+  if (auto added = ctx.state.store->add_webhook_event("session.deleted", data, ctx.now()); !added) {
+    ctx.state.log(LogLevel::error, "signout: could not write the session.deleted webhook event: " +
+                                       added.error().message);
+  }
+}
 
 json::value claim_or_null(const json::object& claims, std::string_view key) {
   if (auto it = claims.find(key); it != claims.end()) return it->value();
@@ -158,15 +174,20 @@ Response signout(Context& ctx) {
     const Events& events = ctx.state.config.events;
     if (ctx.state.config.session_strategy == SessionStrategy::database) {
       // Errors are logged and swallowed: the browser is signed out either way (§1).
-      if (auto deleted = ctx.state.store->delete_session(*cookie); !deleted) {
+      auto deleted = webhook_event_on(ctx.state.config, "session.deleted")
+                         ? ctx.state.store->delete_session_with_event(*cookie, ctx.now(),
+                                                                      sign_out_event_data(ctx))
+                         : ctx.state.store->delete_session(*cookie);
+      if (!deleted) {
         ctx.state.log(LogLevel::error,
                       "signout: could not delete the session: " + deleted.error().message);
       } else if (deleted->has_value()) {
         emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{&**deleted, nullptr});
       }
-    } else if (events.sign_out) {
+    } else if (events.sign_out || webhook_event_on(ctx.state.config, "session.deleted")) {
       if (auto claims = ctx.state.jwt_codec(ctx.secure()).decode(*cookie, ctx.now())) {
         emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{nullptr, &*claims});
+        add_jwt_sign_out_event(ctx, *claims);
       }
     }
     clear_session_cookie(ctx, r);

@@ -1,4 +1,6 @@
 // POST /signin/:provider — start an email sign-in (authjs-behaviour.md §1, §3; SPEC C3, P5).
+#include <boost/json.hpp>
+
 #include "core/actions/actions.hpp"
 #include "core/email_template.hpp"
 #include "core/form.hpp"
@@ -10,6 +12,7 @@
 #include "core/rate_limit.hpp"
 #include "core/session_cookie.hpp"
 #include "core/sign_in_policy.hpp"
+#include "core/webhook_events.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
 
@@ -49,6 +52,23 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
   EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
                        std::move(content.text), std::move(content.html), request.url};
   return provider.mailer->send(message);
+}
+
+// The email.failed webhook event (when on) of a link that could not be delivered: the address,
+// the provider and the kind of failure (never the link or its token).
+void add_email_failed_event(const Context& ctx, const std::string& provider_id,
+                            const std::string& identifier, const Error& failure) {
+  if (!webhook_event_on(ctx.state.config, "email.failed")) return;
+  boost::json::object data{{"email", identifier},
+                           {"provider", provider_id},
+                           {"client_ip", request_client_ip(ctx)},
+                           {"reason", failure.kind}};
+  auto added =
+      ctx.state.store->add_webhook_event("email.failed", boost::json::serialize(data), ctx.now());
+  if (!added) {
+    ctx.state.log(LogLevel::error, "signin: could not write the email.failed webhook event: " +
+                                       added.error().message);
+  }
 }
 
 // The provider's normalizeIdentifier, or the default (§3.4). Whatever it throws is a rejection.
@@ -222,6 +242,7 @@ Response signin_email(Context& ctx) {
     // The link was never delivered: drop its token (and its code) so no dead row lingers.
     (void)ctx.state.store->use_verification_token(*identifier, token_hash);
     if (!code->empty()) (void)ctx.state.store->delete_one_time_codes_of_link(token_hash);
+    add_email_failed_event(ctx, provider->id, *identifier, sent.error());
     return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
   }
 

@@ -24,10 +24,12 @@ bool conflicting_redemptions(const LinkRedemptionCall& a, const LinkRedemptionCa
 const Statement kRedeemLinks{
     "lg_redeem_links",
     "WITH i AS (SELECT x.n, x.identifier, x.token, " LINKGATE_AT("x.now_ms") " AS now, x.name, "
-    "x.image, " LINKGATE_AT("x.expires_ms") " AS session_expires, x.session_token "
+    "x.image, " LINKGATE_AT("x.expires_ms") " AS session_expires, x.session_token, "
+    "x.user_created, x.session_created, x.event_data "
     "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], "
-    "$7::text[]) WITH ORDINALITY AS x(identifier, token, now_ms, name, image, expires_ms, "
-    "session_token, n)), "
+    "$7::text[], $8::boolean[], $9::boolean[], $10::text[]) WITH ORDINALITY AS x(identifier, "
+    "token, now_ms, name, image, expires_ms, session_token, user_created, session_created, "
+    "event_data, n)), "
     "t AS (DELETE FROM verification_token v USING i WHERE v.identifier = ANY($1::text[]) "
     "AND v.token = ANY($2::text[]) AND v.identifier = i.identifier AND v.token = i.token "
     "RETURNING i.n, v.identifier, v.expires, v.token), "
@@ -46,7 +48,13 @@ const Statement kRedeemLinks{
     "FROM created c JOIN live l ON l.identifier = c.email), "
     R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
     "SELECT u.id, l.session_expires, l.session_token FROM u JOIN live l USING (n) "
-    "WHERE l.session_token IS NOT NULL) "
+    "WHERE l.session_token IS NOT NULL), "
+    "e AS (INSERT INTO webhook_events (id, type, payload, created, next_attempt) "
+    "SELECT " LINKGATE_WEBHOOK_EVENT_ID ", x.type, " LINKGATE_WEBHOOK_EVENT_DATA("l.event_data::jsonb")
+    ", l.now, l.now FROM u JOIN live l USING (n) CROSS JOIN LATERAL (VALUES "
+    "('user.created', l.user_created AND u.is_new, 1), "
+    "('session.created', l.session_created, 2)) x(type, wanted, ord) "
+    "WHERE x.wanted ORDER BY l.n, x.ord) "
     "SELECT i.n, t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.is_new, u.id::text, "
     "u.name, u.email, " LINKGATE_MS("u.\"emailVerified\"") ", u.image "
     "FROM i LEFT JOIN t USING (n) LEFT JOIN u USING (n) ORDER BY i.n"};
@@ -92,11 +100,15 @@ std::string text_array_literal(std::span<const std::optional<std::string_view>> 
 Params redeem_links_params(std::span<LinkRedemptionCall* const> calls) {
   using Element = std::optional<std::string_view>;
   std::vector<Element> identifiers, tokens, names, images, session_tokens;
+  std::vector<Element> users_created, sessions_created, event_data;
   std::vector<std::string> now_ms, expires_ms;  // keeps the digits the views below point at
   now_ms.reserve(calls.size());
   expires_ms.reserve(calls.size());
   std::vector<Element> nows, expires;
   for (const LinkRedemptionCall* call : calls) {
+    users_created.emplace_back(call->events->user_created ? "t" : "f");
+    sessions_created.emplace_back(call->events->session_created ? "t" : "f");
+    event_data.emplace_back(call->events->data);
     identifiers.emplace_back(*call->identifier);
     tokens.emplace_back(*call->token_hash);
     now_ms.push_back(std::to_string(call->now.time_since_epoch().count()));
@@ -119,7 +131,10 @@ Params redeem_links_params(std::span<LinkRedemptionCall* const> calls) {
       .text(text_array_literal(names))
       .text(text_array_literal(images))
       .text(text_array_literal(expires))
-      .text(text_array_literal(session_tokens));
+      .text(text_array_literal(session_tokens))
+      .text(text_array_literal(users_created))
+      .text(text_array_literal(sessions_created))
+      .text(text_array_literal(event_data));
   return params;
 }
 

@@ -14,6 +14,15 @@
 #include "linkgate/store.hpp"
 #include "store/postgres/connection.hpp"
 
+// SQL shared by the single and batched statements: a fresh webhook-id ('msg_' and 32 hex digits
+// of a random UUID), and an event's payload, the caller's JSON object `data` with "user" set from
+// the signed-in user's row `u`.
+#define LINKGATE_WEBHOOK_EVENT_ID "'msg_' || replace(gen_random_uuid()::text, '-', '')"
+#define LINKGATE_WEBHOOK_EVENT_DATA(data)                                \
+  "(" data                                                               \
+  " || jsonb_build_object('user', jsonb_build_object('id', u.id::text, " \
+  "'email', u.email)))::text"
+
 namespace linkgate::store::postgres {
 
 // One Store::redeem_link call waiting for its batch. The pointed-to values belong to the caller
@@ -24,6 +33,7 @@ struct LinkRedemptionCall {
   TimePoint now;
   const User* new_user;
   const std::optional<Session>* session;
+  const SignInEvents* events;
   // Set by the batch; left empty when the batch failed in a way that says nothing about this
   // call (the caller then redeems alone, so that one bad call cannot fail the others).
   std::optional<Result<LinkRedemption>> result;
@@ -34,8 +44,9 @@ struct LinkRedemptionCall {
 bool conflicting_redemptions(const LinkRedemptionCall& a, const LinkRedemptionCall& b);
 
 // The batch statement. Parameters: identifiers, token hashes, `now` (ms since the epoch), new
-// users' names and images, sessions' expires (ms) and tokens, as arrays (NULL elements for
-// unset values; a NULL session token asks for no session). One row per call, in the calls'
+// users' names and images, sessions' expires (ms) and tokens, and the webhook events asked for
+// (user_created, session_created, data), as arrays (NULL elements for unset values; a NULL
+// session token asks for no session). One row per call, in the calls'
 // order: the call's position (1-based), then the columns of the single-call statement (the
 // consumed token, is_new and the user; NULL where nothing matched or the row had expired).
 // REQUIRES: no two calls conflict.

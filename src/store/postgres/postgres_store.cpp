@@ -119,9 +119,38 @@ constexpr Statement kRedeemLink{
     "WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING *), "
     "u AS (SELECT *, false AS is_new FROM updated UNION ALL SELECT *, true FROM created), "
     R"(s AS (INSERT INTO sessions ("userId", expires, "sessionToken") )"
-    "SELECT id, $6::timestamptz, $7::text FROM u WHERE $7::text IS NOT NULL) "
+    "SELECT id, $6::timestamptz, $7::text FROM u WHERE $7::text IS NOT NULL), "
+    "e AS (INSERT INTO webhook_events (id, type, payload, created, next_attempt) "
+    "SELECT " LINKGATE_WEBHOOK_EVENT_ID ", x.type, " LINKGATE_WEBHOOK_EVENT_DATA("$10::jsonb")
+    ", $3::timestamptz, $3::timestamptz FROM u CROSS JOIN LATERAL (VALUES "
+    "('user.created', $8::boolean AND u.is_new, 1), ('session.created', $9::boolean, 2)) "
+    "x(type, wanted, ord) WHERE x.wanted ORDER BY x.ord) "
     "SELECT t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.is_new, u.id::text, u.name, "
     "u.email, " LINKGATE_MS("u.\"emailVerified\"") ", u.image FROM t LEFT JOIN u ON true"};
+
+// A session and its "session.deleted" event, in one statement (one transaction).
+constexpr Statement kDeleteSessionWithEvent{
+    "lg_delete_session_with_event",
+    R"(WITH d AS (DELETE FROM sessions WHERE "sessionToken" = $1 )"
+    R"(RETURNING "sessionToken", "userId", expires), )"
+    "e AS (INSERT INTO webhook_events (id, type, payload, created, next_attempt) "
+    "SELECT " LINKGATE_WEBHOOK_EVENT_ID
+    ", 'session.deleted', "
+    R"(($3::jsonb || jsonb_build_object('user', jsonb_build_object('id', d."userId"::text)))::text, )"
+    R"($2::timestamptz, $2::timestamptz FROM d) )"
+    R"(SELECT "sessionToken", "userId"::text, )" LINKGATE_MS("expires") " FROM d"};
+
+constexpr Statement kAddWebhookEvent{
+    "lg_add_webhook_event",
+    "INSERT INTO webhook_events (id, type, payload, created, next_attempt) "
+    "VALUES (" LINKGATE_WEBHOOK_EVENT_ID
+    ", $1, $2::jsonb::text, $3::timestamptz, $3::timestamptz) "
+    "RETURNING id"};
+constexpr Statement kListWebhookEvents{
+    "lg_list_webhook_events",
+    "SELECT id, type, payload, " LINKGATE_MS("created") ", " LINKGATE_MS("next_attempt")
+    ", attempts, status, last_error FROM webhook_events "
+    "WHERE NOT $1::boolean OR status = 'failed' ORDER BY seq LIMIT $2::integer"};
 
 // An identifier's links and codes, in one statement (one transaction).
 constexpr Statement kDeleteVerificationTokens{
@@ -399,12 +428,14 @@ class PostgresStore final : public Store {
   // Callbacks that arrive together are redeemed together (batched_statements.hpp).
   Result<LinkRedemption> redeem_link(const std::string& identifier, const std::string& token_hash,
                                      TimePoint now, const User& new_user,
-                                     const std::optional<Session>& session) override {
+                                     const std::optional<Session>& session,
+                                     const SignInEvents& events) override {
     LinkRedemptionCall call{.identifier = &identifier,
                             .token_hash = &token_hash,
                             .now = now,
                             .new_user = &new_user,
                             .session = &session,
+                            .events = &events,
                             .result = std::nullopt};
     return run_batched(redemptions_, call, postgres::kRedeemLinks, "redeem_link",
                        postgres::redeem_links_params, deliver_redemptions,
@@ -484,6 +515,41 @@ class PostgresStore final : public Store {
                        .sessions = rows->integer(0, 1),
                        .one_time_codes = rows->integer(0, 2),
                        .rate_windows = rows->integer(0, 3)};
+  }
+
+  Result<std::optional<Session>> delete_session_with_event(const std::string& session_token,
+                                                           TimePoint now,
+                                                           const std::string& event_data) override {
+    return run(kDeleteSessionWithEvent, "delete_session_with_event",
+               Params().text(session_token).time(now).text(event_data),
+               [](const Rows& rows, int row) { return read_session(rows, row); });
+  }
+
+  Result<std::string> add_webhook_event(const std::string& type, const std::string& data,
+                                        TimePoint now) override {
+    auto rows =
+        execute(kAddWebhookEvent, "add_webhook_event", Params().text(type).text(data).time(now));
+    if (!rows) return rows.error();
+    if (rows->size() != 1) return error("add_webhook_event", "the insert returned no row");
+    return rows->text(0, 0);
+  }
+
+  Result<std::vector<WebhookEvent>> list_webhook_events(bool failed_only, int limit) override {
+    auto rows = execute(kListWebhookEvents, "list_webhook_events",
+                        Params().text(failed_only ? "t" : "f").integer(limit));
+    if (!rows) return rows.error();
+    std::vector<WebhookEvent> events;
+    for (int i = 0; i < rows->size(); ++i) {
+      events.push_back(WebhookEvent{.id = rows->text(i, 0),
+                                    .type = rows->text(i, 1),
+                                    .data = rows->text(i, 2),
+                                    .created = rows->time(i, 3),
+                                    .next_attempt = rows->time(i, 4),
+                                    .attempts = static_cast<int>(rows->integer(i, 5)),
+                                    .status = rows->text(i, 6),
+                                    .last_error = rows->optional_text(i, 7)});
+    }
+    return events;
   }
 
   Result<std::int64_t> add_outbox_message(const OutboxMessage& message) override {
@@ -609,6 +675,9 @@ class PostgresStore final : public Store {
     } else {
       params.null().null();
     }
+    params.text(call.events->user_created ? "t" : "f")
+        .text(call.events->session_created ? "t" : "f")
+        .text(call.events->data);
     auto row = run(kRedeemLink, "redeem_link", params,
                    [](const Rows& rows, int r) { return read_redemption(rows, r, 0); });
     if (!row) return row.error();

@@ -96,6 +96,21 @@ constexpr const char* kListOutboxMessages =
     R"(SELECT id, created_at, "to", "from", subject, text, html, url, provider )"
     "FROM linkgate_outbox ORDER BY id DESC LIMIT ?";
 
+// The webhook outbox. An event's id (its webhook-id) comes from SQLite's CSPRNG. Its data is the
+// caller's JSON object with "user" set by json_patch.
+#define LINKGATE_SQL_ADD_EVENT(payload)                                    \
+  "INSERT INTO webhook_events (id, type, payload, created, next_attempt) " \
+  "VALUES ('msg_' || lower(hex(randomblob(16))), ?, " payload ", ?, ?) RETURNING id"
+constexpr const char* kAddWebhookEvent = LINKGATE_SQL_ADD_EVENT("json(?)");
+constexpr const char* kAddSignInEvent =
+    LINKGATE_SQL_ADD_EVENT("json_patch(?, json_object('user', json_object('id', ?, 'email', ?)))");
+constexpr const char* kAddSessionDeletedEvent =
+    LINKGATE_SQL_ADD_EVENT("json_patch(?, json_object('user', json_object('id', ?)))");
+#undef LINKGATE_SQL_ADD_EVENT
+constexpr const char* kListWebhookEvents =
+    "SELECT id, type, payload, created, next_attempt, attempts, status, last_error "
+    "FROM webhook_events WHERE (? = 0 OR status = 'failed') ORDER BY seq LIMIT ?";
+
 #undef LINKGATE_SQL_USER_COLUMNS
 #undef LINKGATE_SQL_UUID_V4
 
@@ -108,6 +123,17 @@ User read_user(const Query& row, int first) {
       .email_verified = row.optional_time(first + 3),
       .image = row.optional_text(first + 4),
   };
+}
+
+WebhookEvent read_webhook_event(const Query& row) {
+  return WebhookEvent{.id = row.text(0),
+                      .type = row.text(1),
+                      .data = row.text(2),
+                      .created = row.time(3),
+                      .next_attempt = row.time(4),
+                      .attempts = static_cast<int>(row.integer(5)),
+                      .status = row.text(6),
+                      .last_error = row.optional_text(7)};
 }
 
 Session read_session(const Query& row) {
@@ -282,6 +308,92 @@ class SqliteStore final : public Store {
     });
   }
 
+  // The whole sign-in, its events included, in one IMMEDIATE transaction: the consumption, the
+  // user, the session and the events, or (on a failure) none of them.
+  Result<LinkRedemption> redeem_link(const std::string& identifier, const std::string& token_hash,
+                                     TimePoint now, const User& new_user,
+                                     const std::optional<Session>& session,
+                                     const SignInEvents& events) override {
+    constexpr std::string_view kOperation = "redeem_link";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    sqlite::Connection& db = **connection;
+    auto transaction = sqlite::Transaction::begin(db, kOperation);
+    if (!transaction) return transaction.error();
+    LinkRedemption out;
+    {
+      auto q = db.query(kUseVerificationToken, kOperation);
+      if (!q) return q.error();
+      q->bind(identifier).bind(token_hash);
+      auto used = single_row(*q, [](const Query& row) {
+        return VerificationToken{
+            .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
+      });
+      if (!used) return used.error();
+      out.token = std::move(*used);
+    }
+    if (out.token && out.token->expires >= now) {
+      auto written = write_signed_in_user(db, *out.token, now, new_user, session, out);
+      if (!written) return written.error();
+      if (auto added = add_sign_in_events(db, events, out, now); !added) return added.error();
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return out;
+  }
+
+  Result<std::optional<Session>> delete_session_with_event(const std::string& session_token,
+                                                           TimePoint now,
+                                                           const std::string& event_data) override {
+    constexpr std::string_view kOperation = "delete_session_with_event";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    auto transaction = sqlite::Transaction::begin(**connection, kOperation);
+    if (!transaction) return transaction.error();
+    std::optional<Session> deleted;
+    {
+      auto q = (*connection)->query(kDeleteSession, kOperation);
+      if (!q) return q.error();
+      auto row = single_row(q->bind(session_token), read_session);
+      if (!row) return row.error();
+      deleted = std::move(*row);
+    }
+    if (deleted) {
+      auto q = (*connection)->query(kAddSessionDeletedEvent, kOperation);
+      if (!q) return q.error();
+      q->bind(std::string_view("session.deleted")).bind(event_data).bind(deleted->user_id);
+      auto id = single_row(q->bind(now).bind(now), [](const Query& row) { return row.text(0); });
+      if (!id) return id.error();
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return deleted;
+  }
+
+  Result<std::string> add_webhook_event(const std::string& type, const std::string& data,
+                                        TimePoint now) override {
+    return with_query(kAddWebhookEvent, "add_webhook_event", [&](Query& q) -> Result<std::string> {
+      q.bind(type).bind(data).bind(now).bind(now);
+      auto id = single_row(q, [](const Query& row) { return row.text(0); });
+      if (!id) return id.error();
+      if (!*id) return sqlite::store_error("add_webhook_event", "the insert returned no row");
+      return std::move(**id);
+    });
+  }
+
+  Result<std::vector<WebhookEvent>> list_webhook_events(bool failed_only, int limit) override {
+    return with_query(kListWebhookEvents, "list_webhook_events",
+                      [&](Query& q) -> Result<std::vector<WebhookEvent>> {
+                        q.bind(std::int64_t{failed_only ? 1 : 0}).bind(std::int64_t{limit});
+                        std::vector<WebhookEvent> events;
+                        while (true) {
+                          auto row = q.step();
+                          if (!row) return row.error();
+                          if (!*row) break;
+                          events.push_back(read_webhook_event(q));
+                        }
+                        return events;
+                      });
+  }
+
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
     constexpr std::string_view kOperation = "delete_verification_tokens";
     auto connection = pool_.acquire();
@@ -426,6 +538,64 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Within redeem_link's transaction: the oldest user of the token's address gets emailVerified =
+  // now, or `new_user` is created for it; then `session`, when set, for that user. Fills
+  // out.signed_in and out.is_new_user.
+  Result<void> write_signed_in_user(sqlite::Connection& db, const VerificationToken& token,
+                                    TimePoint now, const User& new_user,
+                                    const std::optional<Session>& session, LinkRedemption& out) {
+    constexpr std::string_view kOperation = "redeem_link";
+    std::optional<User> stored;
+    {
+      auto q = db.query(kGetUserByEmail, kOperation);
+      if (!q) return q.error();
+      auto found =
+          single_row(q->bind(token.identifier), [](const Query& row) { return read_user(row, 0); });
+      if (!found) return found.error();
+      stored = std::move(*found);
+    }
+    out.is_new_user = !stored;
+    auto q = db.query(out.is_new_user ? kCreateUser : kUpdateUser, kOperation);
+    if (!q) return q.error();
+    if (out.is_new_user) {
+      q->bind(new_user.id).bind(new_user.name).bind(token.identifier).bind(now);
+      q->bind(new_user.image);
+    } else {
+      q->bind_null().bind_null().bind(now).bind_null().bind(stored->id);
+    }
+    auto user = single_row(*q, [](const Query& row) { return read_user(row, 0); });
+    if (!user) return user.error();
+    if (!*user) return sqlite::store_error(kOperation, "the user write returned no row");
+    out.signed_in = SessionAndUser{Session{}, std::move(**user)};
+    if (session) {
+      Session& mine = out.signed_in->session;
+      mine = Session{.session_token = session->session_token,
+                     .user_id = out.signed_in->user.id,
+                     .expires = session->expires};
+      auto s = db.query(kCreateSession, kOperation);
+      if (!s) return s.error();
+      auto done = s->bind(mine.user_id).bind(mine.expires).bind(mine.session_token).run();
+      if (!done) return done.error();
+    }
+    return {};
+  }
+
+  // Within redeem_link's transaction: the events `events` asks for, of the sign-in `out`.
+  Result<void> add_sign_in_events(sqlite::Connection& db, const SignInEvents& events,
+                                  const LinkRedemption& out, TimePoint now) {
+    const User& user = out.signed_in->user;
+    for (auto [type, wanted] : {std::pair{"user.created", events.user_created && out.is_new_user},
+                                std::pair{"session.created", events.session_created}}) {
+      if (!wanted) continue;
+      auto q = db.query(kAddSignInEvent, "redeem_link");
+      if (!q) return q.error();
+      q->bind(std::string_view(type)).bind(events.data).bind(user.id).bind(user.email);
+      auto id = single_row(q->bind(now).bind(now), [](const Query& row) { return row.text(0); });
+      if (!id) return id.error();
+    }
+    return {};
+  }
+
   // In one IMMEDIATE transaction: `write_user` (which returns the stored user), then `session`
   // for that user. Commits only when both succeeded.
   template <class WriteUser>
