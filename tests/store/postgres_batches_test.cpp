@@ -126,7 +126,8 @@ class PostgresBatchTest : public ::testing::Test {
 };
 
 // A batch writes the webhook events each call asks for, in the batch's transaction (the one that
-// wrote its sessions), with each call's data and user.
+// wrote its sessions), with each call's data and user; a call's user.created comes before its
+// session.created (the calls' order within the batch is their arrival's).
 TEST_F(PostgresBatchTest, OneBatchWritesEachCallsEventsInItsTransaction) {
   add_token("new@example.com", "h1", now_ + 1h);
   auto known = store_->create_user(user_with_email("known@example.com"));
@@ -143,13 +144,14 @@ TEST_F(PostgresBatchTest, OneBatchWritesEachCallsEventsInItsTransaction) {
     ASSERT_TRUE(call->result && call->result->ok()) << call->identifier;
   }
   const std::string fresh_id = (*fresh.result)->signed_in->user.id;
-  EXPECT_EQ(postgres_query(url_,
-                           "SELECT string_agg(type || ' ' || (payload::jsonb->>'n') || ' ' || "
-                           "(payload::jsonb->'user'->>'id') || ' ' || "
-                           "(payload::jsonb->'user'->>'email'), ', ' ORDER BY seq) "
-                           "FROM webhook_events"),
-            "user.created 1 " + fresh_id + " new@example.com, session.created 1 " + fresh_id +
-                " new@example.com, session.created 2 " + known->id + " known@example.com");
+  EXPECT_EQ(
+      postgres_query(url_,
+                     "SELECT string_agg(type || ' ' || (payload::jsonb->>'n') || ' ' || "
+                     "(payload::jsonb->'user'->>'id') || ' ' || "
+                     "(payload::jsonb->'user'->>'email'), ', ' ORDER BY payload::jsonb->>'n', seq) "
+                     "FROM webhook_events"),
+      "user.created 1 " + fresh_id + " new@example.com, session.created 1 " + fresh_id +
+          " new@example.com, session.created 2 " + known->id + " known@example.com");
   EXPECT_EQ(postgres_query(url_, "SELECT count(DISTINCT xmin::text) FROM webhook_events"), "1");
   EXPECT_EQ(postgres_query(url_, "SELECT min(xmin::text) FROM webhook_events"),
             writer_of_session("s1"));
