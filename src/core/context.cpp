@@ -160,6 +160,22 @@ Response Context::error_redirect(ErrorKind kind, std::string_view type) const {
   return redirect(target);
 }
 
+Response Context::store_failed(const Error& error, std::string_view step) const {
+  state.log(LogLevel::error, std::string(step) + ": store failed: " + error.message);
+  if (error.kind != "unavailable") return error_redirect(ErrorKind::error, "Configuration");
+  Response r;
+  if (request.header("x-auth-return-redirect")) {
+    r = json(503, R"({"message":"The database is unavailable. Try again in a few seconds."})");
+  } else {
+    r.status = 503;
+    r.set_header("Content-Type", "text/plain; charset=utf-8");
+    r.body = "The database is unavailable for a moment. Try again in a few seconds.\n";
+  }
+  r.set_header("Retry-After", "5");
+  add_no_cache_headers(r);
+  return r;
+}
+
 Response Context::html(int status, std::string body_text) const {
   Response r;
   r.status = status;

@@ -83,6 +83,11 @@ class Context {
   // Auth.js's error answer (§0.5): <base>/signin?error=T for sign_in kinds, <base>/error?error=T
   // otherwise; never carries a Set-Cookie.
   Response error_redirect(ErrorKind kind, std::string_view type) const;
+  // The answer to a store call that failed in `step` (logged with its message): 503 with
+  // Retry-After when the database cannot be reached right now (kind "unavailable": down, failing
+  // over, every connection busy), so that a client or a load balancer tries again; otherwise
+  // Auth.js's Configuration error.
+  Response store_failed(const Error& error, std::string_view step) const;
   Response html(int status, std::string body) const;
   Response json(int status, std::string body) const;
 

@@ -69,11 +69,7 @@ Response rate_limited(const Context& ctx, const RateDecision& decision) {
 
 std::optional<Response> deny_if_limited(const Context& ctx, const Result<RateDecision>& decision,
                                         const std::string& limit) {
-  if (!decision) {
-    ctx.state.log(LogLevel::error,
-                  "rate limit " + limit + ": store failed: " + decision.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
+  if (!decision) return ctx.store_failed(decision.error(), "rate limit " + limit);
   if (decision->allowed) return std::nullopt;
   ctx.state.log(LogLevel::info, "rate limit " + limit + ": over the limit");
   return rate_limited(ctx, *decision);

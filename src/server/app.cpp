@@ -30,11 +30,12 @@ bool is_postgres_url(const std::string& url) {
 }
 
 Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size,
-                                          int batches) {
+                                          int batches, bool prepared_statements) {
   if (is_postgres_url(database_url)) {
     store::PostgresOptions options;
     options.pool_size = pool_size;
     options.batches = batches;
+    options.prepared_statements = prepared_statements;
     return store::open_postgres_store(database_url, options);
   }
   auto path = sqlite_path_from_url(database_url);
@@ -42,8 +43,13 @@ Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int p
   return store::open_sqlite_store(*path);
 }
 
-Result<std::vector<std::string>> migrate_database(const std::string& database_url) {
-  if (is_postgres_url(database_url)) return store::migrate_postgres(database_url);
+Result<std::vector<std::string>> migrate_database(const std::string& database_url,
+                                                  bool prepared_statements) {
+  if (is_postgres_url(database_url)) {
+    store::PostgresOptions options;
+    options.prepared_statements = prepared_statements;
+    return store::migrate_postgres(database_url, options);
+  }
   auto path = sqlite_path_from_url(database_url);
   if (!path) return path.error();
   return store::migrate_sqlite(*path);
@@ -53,8 +59,8 @@ Result<App> build_app(const Settings& settings) {
   // Templates first: a broken one stops the server before anything else is opened.
   auto templates = load_templates(settings.email_template_dir, settings.locale_dir);
   if (!templates) return templates.error();
-  auto store =
-      open_store(settings.database_url, settings.database_pool_size, settings.database_batches);
+  auto store = open_store(settings.database_url, settings.database_pool_size,
+                          settings.database_batches, settings.database_prepared_statements);
   if (!store) return store.error();
 
   AuthConfig config;

@@ -26,13 +26,14 @@ bool is_postgres_url(const std::string& url);
 // Opens the store DATABASE_URL names. A PostgreSQL database (or an existing SQLite file) that
 // needs migrations is refused with an Error of kind "migration_needed" naming `linkgate migrate`;
 // a brand-new SQLite file gets its schema, so the embedded default runs out of the box.
-// `pool_size` and `batches` apply to PostgreSQL (store::PostgresOptions).
+// `pool_size`, `batches` and `prepared_statements` apply to PostgreSQL (store::PostgresOptions).
 Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size,
-                                          int batches = 2);
+                                          int batches = 2, bool prepared_statements = true);
 
 // `linkgate migrate`: applies the pending migrations of the database DATABASE_URL names and
 // returns their names (none when it was up to date).
-Result<std::vector<std::string>> migrate_database(const std::string& database_url);
+Result<std::vector<std::string>> migrate_database(const std::string& database_url,
+                                                  bool prepared_statements = true);
 
 // Opens the store and builds the providers. REQUIRES: settings.secrets is not empty.
 Result<App> build_app(const Settings& settings);

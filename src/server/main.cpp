@@ -150,7 +150,8 @@ int check(const std::string& config_path) {
 }
 
 // Applies the pending migrations of DATABASE_URL's database; safe to run again (and from several
-// nodes at once). Reads only DATABASE_URL, so a migration job needs no other secret.
+// nodes at once). Reads only DATABASE_URL (and DATABASE_PREPARED_STATEMENTS, for PgBouncer), so
+// a migration job needs no other secret.
 int migrate(const std::string& database_url_flag) {
   // DATABASE_URL_FILE too (server/setting_sources.hpp).
   auto env = linkgate::server::resolve_settings(linkgate::server::process_env(), {});
@@ -160,7 +161,12 @@ int migrate(const std::string& database_url_flag) {
   }
   const std::string url =
       database_url_flag.empty() ? linkgate::server::read_database_url(*env) : database_url_flag;
-  auto applied = linkgate::server::migrate_database(url);
+  auto prepared = linkgate::server::read_prepared_statements(*env);
+  if (!prepared) {
+    spdlog::critical("migrate: {}", prepared.error().message);
+    return 1;
+  }
+  auto applied = linkgate::server::migrate_database(url, *prepared);
   if (!applied) {
     spdlog::critical("migrate: {}", applied.error().message);
     return 1;

@@ -185,6 +185,15 @@ const SettingSpec kSettings[] = {
         .max = 1000,
     },
     {
+        .name = "DATABASE_PREPARED_STATEMENTS",
+        .type = SettingType::flag,
+        .default_value = "true",
+        .default_doc = R"md(`true`)md",
+        .help =
+            R"md(PostgreSQL: prepare each statement once per connection; `false` sends every statement unnamed (still one round trip), as PgBouncer's transaction pooling needs (see [docs/deployment.md](docs/deployment.md#high-availability)))md",
+        .group = "database",
+    },
+    {
         .name = "AUTH_SESSION_STRATEGY",
         .type = SettingType::choice,
         .default_value = "database",

@@ -66,6 +66,10 @@ std::string read_database_url(const EnvLookup& env) {
       .value_or("sqlite://" + (std::filesystem::current_path() / "linkgate.db").string());
 }
 
+Result<bool> read_prepared_statements(const EnvLookup& env) {
+  return setting_flag(env, "DATABASE_PREPARED_STATEMENTS");
+}
+
 // Each READ assigns a table reader's value or returns its Error.
 #define LINKGATE_READ(target, reader, ...)                                        \
   do {                                                                            \
@@ -103,6 +107,7 @@ Result<Settings> read_settings(const EnvLookup& env) {
   s.database_url = read_database_url(env);
   LINKGATE_READ(s.database_pool_size, setting_integer, "DATABASE_POOL_SIZE");
   LINKGATE_READ(s.database_batches, setting_integer, "DATABASE_BATCHES");
+  LINKGATE_READ(s.database_prepared_statements, setting_flag, "DATABASE_PREPARED_STATEMENTS");
 
   std::string strategy;
   LINKGATE_READ(strategy, setting_text, "AUTH_SESSION_STRATEGY");

@@ -36,6 +36,9 @@ struct Settings {
   // DATABASE_BATCHES: batch statements of one kind that run at once on PostgreSQL
   // (store::PostgresOptions::batches).
   int database_batches = 2;
+  // DATABASE_PREPARED_STATEMENTS: false behind PgBouncer in transaction pooling mode
+  // (store::PostgresOptions::prepared_statements).
+  bool database_prepared_statements = true;
   SessionStrategy session_strategy = SessionStrategy::database;
   std::chrono::seconds session_max_age{30 * 24 * 3600};
   std::chrono::seconds session_update_age{24 * 3600};
@@ -61,6 +64,8 @@ struct Settings {
 
 // DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.
 std::string read_database_url(const EnvLookup& env);
+// DATABASE_PREPARED_STATEMENTS (default true), read alone for `linkgate migrate` too.
+Result<bool> read_prepared_statements(const EnvLookup& env);
 
 // Reads and validates every setting against the table (server/setting_table.hpp): an Error is
 // one line naming the variable, its value (secrets masked) and what is allowed. In production it

@@ -1,7 +1,7 @@
 // linkgate on PostgreSQL over real HTTP: `linkgate migrate` and `serve`'s refusal of a database
 // that needs it; two nodes on one database behind one public URL (sign-in asked on node 1, the
 // link consumed on node 2, the session read on node 1, for both session strategies); and a
-// database outage answered with 503 / the Configuration error, then service resuming by itself.
+// database outage answered with 503 and Retry-After, then service resuming by itself.
 #include "integration/harness.hpp"
 #include "integration/postgres_harness.hpp"
 
@@ -113,8 +113,8 @@ TEST_P(TwoNodes, LinkAskedOnOneNodeWorksOnTheOther) {
 
 INSTANTIATE_TEST_SUITE_P(BothStrategies, TwoNodes, ::testing::Values("database", "jwt"));
 
-// The database goes away under a running node and comes back: JSON answers 503, browser flows
-// get the Configuration error page, and service resumes without a restart.
+// The database goes away under a running node and comes back: the session and sign-in answer 503
+// with Retry-After, and service resumes without a restart.
 TEST(PostgresOutage, AnswersUnavailableThenResumesByItself) {
   PrivateCluster cluster;
   ASSERT_FALSE(cluster.failed());
@@ -137,8 +137,8 @@ TEST(PostgresOutage, AnswersUnavailableThenResumesByItself) {
   // The cookie is kept: the session is not lost, only unreadable for now.
   EXPECT_TRUE(down.headers_named("set-cookie").empty());
   auto signin = request_link(browser, "outbox", "outage@example.com");
-  EXPECT_EQ(signin.status, 302);
-  EXPECT_EQ(signin.header("location"), std::string(kPublicUrl) + "/error?error=Configuration");
+  EXPECT_EQ(signin.status, 503) << signin.body;
+  EXPECT_EQ(signin.header("retry-after"), "5");
   EXPECT_TRUE(node.running());
   EXPECT_EQ(node.logs().find("linkgate-test-password"), std::string::npos);
 

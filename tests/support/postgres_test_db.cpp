@@ -16,6 +16,10 @@ std::string postgres_state_dir() {
   return LINKGATE_TEST_PG_STATE_DIR;
 }
 
+std::string postgres_scripts_dir() {
+  return LINKGATE_TEST_PG_SCRIPTS;
+}
+
 PrivateCluster::PrivateCluster() : state_dir_(make_temp_dir() + "/pg") {
   const std::string command =
       std::string(LINKGATE_TEST_PG_SCRIPTS) + "/start_cluster.sh '" + state_dir_ + "' >/dev/null";

@@ -22,6 +22,9 @@ std::string postgres_query(const std::string& url, const std::string& sql);
 // The state directory of the fixture's cluster (the build tree's pg/).
 std::string postgres_state_dir();
 
+// tests/pg, where the scripts that start, stop, replicate and promote clusters are.
+std::string postgres_scripts_dir();
+
 // A private cluster of its own, for a test that stops and restarts the database. Started by
 // tests/pg/start_cluster.sh on construction (failed() says whether it came up), removed on
 // destruction.

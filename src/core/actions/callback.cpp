@@ -110,10 +110,7 @@ Response callback(Context& ctx) {
   if (signs_in_without_decision(ctx) && !ctx.state.config.secrets.empty()) {
     const std::string hash = crypto::sha256_hex(token + ctx.state.config.secrets.front());
     auto redeemed = redeem_link_and_sign_in(ctx, *provider, email, hash);
-    if (!redeemed) {
-      ctx.state.log(LogLevel::error, "callback: store failed: " + redeemed.error().message);
-      return ctx.error_redirect(ErrorKind::error, "Configuration");
-    }
+    if (!redeemed) return ctx.store_failed(redeemed.error(), "callback");
     if (redeemed->found) {
       drop_one_time_code(ctx, hash);
       if (!redeemed->signed_in) return verification_error(ctx, email);
@@ -122,10 +119,7 @@ Response callback(Context& ctx) {
     first_secret = 1;
   }
   auto invite = consume_token(ctx, email, token, first_secret);
-  if (!invite) {
-    ctx.state.log(LogLevel::error, "callback: store failed: " + invite.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
+  if (!invite) return ctx.store_failed(invite.error(), "callback");
   if (!invite->has_value()) return verification_error(ctx, email);
   drop_one_time_code(ctx, (*invite)->token.token);
   if ((*invite)->token.expires < ctx.now()) return verification_error(ctx, email);

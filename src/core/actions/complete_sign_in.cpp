@@ -170,10 +170,7 @@ Response complete_sign_in(Context& ctx, const EmailProvider& provider,
 
   const TimePoint expires = session_expiry(ctx);
   auto written = login_or_register(ctx, candidate, is_new_user, new_session(ctx, expires));
-  if (!written) {
-    ctx.state.log(LogLevel::error, "callback: store failed: " + written.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
+  if (!written) return ctx.store_failed(written.error(), "callback");
   add_sign_in_events(ctx, sign_in_events(ctx, provider.id, expires), written->user, is_new_user);
   return finish_sign_in(ctx, *written, account, is_new_user, expires);
 }

@@ -32,11 +32,6 @@ Response code_failed(const Context& ctx, const EmailProvider& provider, const st
                       "&type=email&email=" + form_encode(email) + "&error=Verification");
 }
 
-Response store_failed(const Context& ctx, const std::string& message) {
-  ctx.state.log(LogLevel::error, "callback: store failed: " + message);
-  return ctx.error_redirect(ErrorKind::error, "Configuration");
-}
-
 }  // namespace
 
 Response redeem_code(Context& ctx, const EmailProvider& provider) {
@@ -48,7 +43,7 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
   // Every try counts against the client's address first, so guessing across many addresses
   // (each with its own attempt budget) is bounded too.
   auto decision = count_ip_attempt(config, store, request_client_ip(ctx), ctx.now());
-  if (!decision) return store_failed(ctx, decision.error().message);
+  if (!decision) return ctx.store_failed(decision.error(), "callback");
   if (!decision->allowed) return rate_limited(ctx, *decision);
 
   auto identifier = normalize(ctx, provider, raw_email);
@@ -65,7 +60,7 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
   for (const auto& secret : config.secrets) {
     auto used = store.use_one_time_code(*identifier, one_time_code_hash(secret, *identifier, *code),
                                         budget);
-    if (!used) return store_failed(ctx, used.error().message);
+    if (!used) return ctx.store_failed(used.error(), "callback");
     if (used->has_value()) {
       found = std::move(**used);
       break;
@@ -76,7 +71,7 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
   // The code and its link are one sign-in: redeeming the code spends the link, and a link
   // already spent (or racing this code) voids the code.
   auto link = store.use_verification_token_and_get_user(*identifier, found->link_token_hash);
-  if (!link) return store_failed(ctx, link.error().message);
+  if (!link) return ctx.store_failed(link.error(), "callback");
   if (!link->has_value() || (*link)->token.expires < ctx.now()) {
     return code_failed(ctx, provider, *identifier);
   }

@@ -148,11 +148,7 @@ Response signin_email(Context& ctx) {
   }
   // Over the identifier limit: nothing stored or sent, and the answer of a success.
   auto per_identifier = count_identifier_email(config, store, *identifier, ctx.now());
-  if (!per_identifier) {
-    ctx.state.log(LogLevel::error,
-                  "rate limit identifier: store failed: " + per_identifier.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
-  }
+  if (!per_identifier) return ctx.store_failed(per_identifier.error(), "rate limit identifier");
   if (!per_identifier->allowed) {
     ctx.state.log(LogLevel::info, "rate limit identifier: over the limit; no email sent");
     return verify_request_redirect(ctx, provider->id, *identifier);
@@ -163,20 +159,14 @@ Response signin_email(Context& ctx) {
   // signup:false: an unknown address gets the answer of a success, and no token, no email.
   if (!config.policy.signup) {
     auto known = store.get_user_by_email(*identifier);
-    if (!known) {
-      ctx.state.log(LogLevel::error, "signin: store failed: " + known.error().message);
-      return ctx.error_redirect(ErrorKind::error, "Configuration");
-    }
+    if (!known) return ctx.store_failed(known.error(), "signin");
     if (!known->has_value()) return verify_request_redirect(ctx, provider->id, *identifier);
   }
 
   // The signIn callback decides before any token exists (§1 signin step 4).
   if (ctx.state.config.callbacks.sign_in) {
     auto existing = ctx.state.store->get_user_by_email(*identifier);
-    if (!existing) {
-      ctx.state.log(LogLevel::error, "signin: store failed: " + existing.error().message);
-      return ctx.error_redirect(ErrorKind::error, "Configuration");
-    }
+    if (!existing) return ctx.store_failed(existing.error(), "signin");
     User user = existing->has_value() ? **existing : User{};
     if (!existing->has_value()) {
       user.id = crypto::random_uuid();
@@ -208,18 +198,14 @@ Response signin_email(Context& ctx) {
   // A new link voids the older links (and codes) of the address, when the policy says so.
   if (config.policy.void_older_links) {
     if (auto voided = store.delete_verification_tokens(*identifier); !voided) {
-      ctx.state.log(LogLevel::error,
-                    "signin: could not void the older links: " + voided.error().message);
-      return ctx.error_redirect(ErrorKind::error, "Configuration");
+      return ctx.store_failed(voided.error(), "signin: voiding the older links");
     }
   }
 
   // Store first, send after: a failed store never mails a dead link (SPEC P5).
   if (auto stored = ctx.state.store->create_verification_token({*identifier, token_hash, expires});
       !stored) {
-    ctx.state.log(LogLevel::error,
-                  "signin: could not store the verification token: " + stored.error().message);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
+    return ctx.store_failed(stored.error(), "signin: storing the verification token");
   }
 
   // Parameter order and encoding as Auth.js's URLSearchParams: callbackUrl, token, email (§3.3).
@@ -228,10 +214,8 @@ Response signin_email(Context& ctx) {
                     "&token=" + form_encode(token) + "&email=" + form_encode(*identifier);
   auto code = store_one_time_code(ctx, {*identifier, token_hash, expires});
   if (!code) {
-    ctx.state.log(LogLevel::error,
-                  "signin: could not store the one-time code: " + code.error().message);
     (void)ctx.state.store->use_verification_token(*identifier, token_hash);
-    return ctx.error_redirect(ErrorKind::error, "Configuration");
+    return ctx.store_failed(code.error(), "signin: storing the one-time code");
   }
 
   VerificationRequest request{

@@ -41,10 +41,12 @@ std::string clean_message(std::string message, const std::string& password) {
 }
 
 // SQLSTATEs that mean "the database cannot be used right now", as opposed to a bad statement:
-// connection exceptions (class 08), shutdown and startup (57P01–57P03), too many connections.
+// connection exceptions (class 08), shutdown and startup (57P01–57P03), too many connections,
+// and a read-only transaction (25006): a server that was the primary and is now a standby, or a
+// standby reached through a pooler that has not yet followed a failover.
 bool is_unavailable_state(std::string_view state) {
   return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03" ||
-         state == "53300";
+         state == "53300" || state == "25006";
 }
 
 Error make_error(std::string_view kind, std::string_view operation, std::string_view reason) {
@@ -92,6 +94,13 @@ Result<ConnectSettings> parse_connect_settings(const std::string& url,
   // variable is honoured by passing no default at all.
   const char* gssencmode_env = std::getenv("PGGSSENCMODE");
   if (gssencmode_env == nullptr || *gssencmode_env == '\0') settings.default_gssencmode = "disable";
+  for (const auto* o = options; o->keyword != nullptr; ++o) {
+    const std::string_view keyword = o->keyword;
+    if (o->val == nullptr || keyword == "host" || keyword == "hostaddr" || keyword == "port") {
+      continue;
+    }
+    settings.options.emplace_back(o->keyword, o->val);
+  }
   settings.hosts.host = option_or_env(options, "host", "PGHOST");
   settings.hosts.hostaddr = option_or_env(options, "hostaddr", "PGHOSTADDR");
   settings.hosts.port = option_or_env(options, "port", "PGPORT");
@@ -187,48 +196,38 @@ std::optional<TimePoint> Rows::optional_time(int row, int column) const {
 
 // ---- Connection ----
 
-Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
-  const io::Deadline deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
-  const auto connect_error = [&](const std::string& reason) {
-    return make_error("unavailable", "connect",
-                      "cannot connect to " + settings.description + ": " +
-                          clean_message(reason, settings.password));
-  };
-  // Host names are looked up here, never by libpq (store/postgres/host_resolution.hpp).
-  auto resolved = resolve_host_list(settings.hosts, settings.resolve_host, deadline);
-  if (!resolved) return connect_error(resolved.error().message);
-  const auto* hosts = resolved->has_value() ? &**resolved : nullptr;
-  const auto value_or_null = [](const std::string& value) {
-    return value.empty() ? nullptr : value.c_str();
-  };
+namespace {
 
+// One attempt on one entry of the host lists (or on the lists as a whole), bounded by `deadline`.
+// Started here and driven by PQconnectPoll, so that the waits go through io::wait_socket (a
+// fiber's wait suspends only the fiber). On failure, libpq's reason.
+Result<PGconn*> connect_to(const ConnectSettings& settings, const HostList& entry,
+                           io::Deadline deadline) {
   const std::string timeout = std::to_string(settings.connect_timeout.count());
-  // Defaults first: the URL (expanded from dbname) overrides them when it sets the same keyword.
-  // The resolved host lists come after it, so that they replace the URL's.
-  const char* keywords[] = {"connect_timeout",
-                            "application_name",
-                            "gssencmode",
-                            "dbname",
-                            "host",
-                            "hostaddr",
-                            "port",
-                            nullptr};
-  const char* values[] = {timeout.c_str(),
-                          "linkgate",
-                          value_or_null(settings.default_gssencmode),
-                          settings.url.c_str(),
-                          hosts != nullptr ? hosts->host.c_str() : nullptr,
-                          hosts != nullptr ? hosts->hostaddr.c_str() : nullptr,
-                          hosts != nullptr ? value_or_null(hosts->port) : nullptr,
-                          nullptr};
-  // Started here and driven by PQconnectPoll, so that the waits go through io::wait_socket
-  // (a fiber's wait suspends only the fiber). The connect timeout bounds the whole attempt.
-  PGconn* conn = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
-  if (conn == nullptr) return make_error("unavailable", "connect", "out of memory");
+  // Defaults first, then the URL's keywords (a later keyword wins), then this entry's host lists.
+  std::vector<const char*> keywords{"connect_timeout", "application_name"};
+  std::vector<const char*> values{timeout.c_str(), "linkgate"};
+  if (!settings.default_gssencmode.empty()) {
+    keywords.push_back("gssencmode");
+    values.push_back(settings.default_gssencmode.c_str());
+  }
+  for (const auto& [keyword, value] : settings.options) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
+  for (const auto& [keyword, value] :
+       {std::pair{"host", &entry.host}, {"hostaddr", &entry.hostaddr}, {"port", &entry.port}}) {
+    if (value->empty()) continue;
+    keywords.push_back(keyword);
+    values.push_back(value->c_str());
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* conn = PQconnectStartParams(keywords.data(), values.data(), /*expand_dbname=*/0);
+  if (conn == nullptr) return Error{"unavailable", "out of memory"};
   const auto fail = [&](std::string reason) {
-    Error error = connect_error(reason);
     PQfinish(conn);
-    return error;
+    return Error{"unavailable", std::move(reason)};
   };
   PostgresPollingStatusType progress =
       PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
@@ -236,28 +235,69 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
     if (progress == PGRES_POLLING_FAILED) return fail(PQerrorMessage(conn));
     const auto readiness =
         progress == PGRES_POLLING_READING ? io::Readiness::readable : io::Readiness::writable;
-    if (!io::wait_socket(PQsocket(conn), readiness, deadline)) return fail("timeout expired");
+    if (!io::wait_socket(PQsocket(conn), readiness, deadline)) {
+      const std::string where = entry.host.empty() ? entry.hostaddr : entry.host;
+      return fail(where.empty() ? "timeout expired"
+                                : "connection to " + where + (entry.port.empty() ? "" : ":") +
+                                      entry.port + ": timeout expired");
+    }
     progress = PQconnectPoll(conn);
   }
+  return conn;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& settings) {
+  const auto connect_error = [&](const std::string& reason) {
+    return make_error("unavailable", "connect",
+                      "cannot connect to " + settings.description + ": " +
+                          clean_message(reason, settings.password));
+  };
+  // Host names are looked up here, never by libpq (store/postgres/host_resolution.hpp).
+  auto resolved = resolve_host_list(settings.hosts, settings.resolve_host,
+                                    std::chrono::steady_clock::now() + settings.connect_timeout);
+  if (!resolved) return connect_error(resolved.error().message);
+  // Each entry in turn with a timeout of its own, as libpq's blocking connect does: a primary
+  // that is gone without a word costs one timeout, then the next host is tried (with the URL's
+  // target_session_attrs checked on each).
+  std::string reasons;
+  PGconn* conn = nullptr;
+  for (const HostList& entry : host_entries(resolved->value_or(settings.hosts))) {
+    auto attempt =
+        connect_to(settings, entry, std::chrono::steady_clock::now() + settings.connect_timeout);
+    if (attempt) {
+      conn = *attempt;
+      break;
+    }
+    std::string reason = attempt.error().message;
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    reasons += (reasons.empty() ? "" : "; ") + reason;
+  }
+  if (conn == nullptr) return connect_error(reasons);
+  const auto fail = [&](std::string reason) {
+    Error error = connect_error(reason);
+    PQfinish(conn);
+    return error;
+  };
   // Results are then awaited the same way: sends never block (see await_result).
   if (PQsetnonblocking(conn, 1) != 0) return fail(PQerrorMessage(conn));
   // Notices (and the FATAL a server sends an idle connection when it shuts down) would go to
   // stderr by default; the errors that matter come back as Error values instead.
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
-  std::unique_ptr<Connection> connection(new Connection(conn, settings));
-  // Timestamps travel in binary or as epoch milliseconds, so the session time zone only matters
-  // for text a person reads; UTC keeps that text unambiguous.
-  if (auto ok = connection->run_script("SET TIME ZONE 'UTC'", "connect"); !ok) return ok.error();
-  return connection;
+  // No session state is set: timestamps travel in binary or as epoch milliseconds, so the session
+  // time zone never matters, and a pooler in transaction mode could not keep a SET anyway.
+  return std::unique_ptr<Connection>(new Connection(conn, settings));
 }
 
 Connection::~Connection() {
   PQfinish(conn_);
 }
 
-Error Connection::error_from(std::string_view operation, const PGresult* result) const {
+Error Connection::error_from(std::string_view operation, const PGresult* result) {
   if (PQstatus(conn_) != CONNECTION_OK) {
+    broken_ = true;
     return make_error("unavailable", operation,
                       "the connection to " + settings_.description +
                           " was lost: " + clean_message(PQerrorMessage(conn_), settings_.password));
@@ -276,11 +316,33 @@ Error Connection::error_from(std::string_view operation, const PGresult* result)
     reason = clean_message(PQerrorMessage(conn_), settings_.password);
   }
   if (!sqlstate.empty()) reason += " (SQLSTATE " + sqlstate + ")";
-  return make_error(is_unavailable_state(sqlstate) ? "unavailable" : "store", operation, reason);
+  const bool unavailable = is_unavailable_state(sqlstate);
+  if (unavailable) broken_ = true;
+  return make_error(unavailable ? "unavailable" : "store", operation, reason);
+}
+
+io::Deadline Connection::statement_deadline() const {
+  return std::chrono::steady_clock::now() + settings_.statement_timeout;
 }
 
 Result<Rows> Connection::execute(const Statement& statement, const Params& params,
                                  std::string_view operation) {
+  const int count = static_cast<int>(params.values_.size());
+  std::vector<const char*> values(count);
+  std::vector<int> lengths(count);
+  for (int i = 0; i < count; ++i) {
+    values[i] = params.nulls_[i] ? nullptr : params.values_[i].data();
+    lengths[i] = static_cast<int>(params.values_[i].size());
+  }
+  if (!settings_.prepared_statements) {
+    // The unnamed statement: parsed, bound and run in one message sequence, so one round trip
+    // that leaves nothing behind on the server connection.
+    if (PQsendQueryParams(conn_, statement.sql, count, nullptr, values.data(), lengths.data(),
+                          params.formats_.data(), /*resultFormat=*/0) == 0) {
+      return error_from(operation, nullptr);
+    }
+    return await_result(operation, statement_deadline());
+  }
   const auto now = std::chrono::steady_clock::now();
   auto known = prepared_.find(statement.name);
   std::chrono::seconds interval = kFirstReplan;
@@ -296,21 +358,16 @@ Result<Rows> Connection::execute(const Statement& statement, const Params& param
     if (PQsendPrepare(conn_, statement.name, statement.sql, 0, nullptr) == 0) {
       return error_from(operation, nullptr);
     }
-    if (auto prepared = await_result(operation); !prepared) return prepared.error();
+    if (auto prepared = await_result(operation, statement_deadline()); !prepared) {
+      return prepared.error();
+    }
     prepared_.emplace(statement.name, Plan{.replan_at = now + interval, .interval = interval});
-  }
-  const int count = static_cast<int>(params.values_.size());
-  std::vector<const char*> values(count);
-  std::vector<int> lengths(count);
-  for (int i = 0; i < count; ++i) {
-    values[i] = params.nulls_[i] ? nullptr : params.values_[i].data();
-    lengths[i] = static_cast<int>(params.values_[i].size());
   }
   if (PQsendQueryPrepared(conn_, statement.name, count, values.data(), lengths.data(),
                           params.formats_.data(), /*resultFormat=*/0) == 0) {
     return error_from(operation, nullptr);
   }
-  return await_result(operation);
+  return await_result(operation, statement_deadline());
 }
 
 std::string Connection::option(std::string_view keyword) const {
@@ -325,17 +382,30 @@ std::string Connection::option(std::string_view keyword) const {
 }
 
 Result<Rows> Connection::run_script(const std::string& sql, std::string_view operation) {
-  if (PQsendQuery(conn_, sql.c_str()) == 0) return error_from(operation, nullptr);
-  return await_result(operation);
+  return run_script(sql, operation, statement_deadline());
 }
 
-Result<Rows> Connection::await_result(std::string_view operation) {
+Result<Rows> Connection::run_script(const std::string& sql, std::string_view operation,
+                                    io::Deadline deadline) {
+  if (PQsendQuery(conn_, sql.c_str()) == 0) return error_from(operation, nullptr);
+  return await_result(operation, deadline);
+}
+
+Result<Rows> Connection::await_result(std::string_view operation, io::Deadline deadline) {
   const int socket = PQsocket(conn_);
+  // A server that stops answering (its host gone without closing the connection) is given up at
+  // the deadline; the connection, its state unknown, is then closed when released.
+  const auto timed_out = [&] {
+    broken_ = true;
+    return make_error("unavailable", operation,
+                      "no answer from " + settings_.description + " within " +
+                          std::to_string(settings_.statement_timeout.count()) + " ms");
+  };
   // Sends what libpq still holds. Reading what has arrived first keeps a server that is itself
   // waiting to send (a notice) from waiting on us.
   for (int left = PQflush(conn_); left != 0; left = PQflush(conn_)) {
     if (left < 0 || PQconsumeInput(conn_) == 0) return error_from(operation, nullptr);
-    io::wait_socket(socket, io::Readiness::writable, io::kNoDeadline);
+    if (!io::wait_socket(socket, io::Readiness::writable, deadline)) return timed_out();
   }
   // Every result of the command, until libpq's null: the first error wins (a script stops at
   // it), otherwise the last result is the command's.
@@ -343,7 +413,7 @@ Result<Rows> Connection::await_result(std::string_view operation) {
   bool failed = false;
   for (;;) {
     while (PQisBusy(conn_) != 0) {
-      io::wait_socket(socket, io::Readiness::readable, io::kNoDeadline);
+      if (!io::wait_socket(socket, io::Readiness::readable, deadline)) return timed_out();
       if (PQconsumeInput(conn_) == 0) return error_from(operation, nullptr);
     }
     PGresult* next = PQgetResult(conn_);
@@ -375,7 +445,7 @@ bool Connection::healthy() {
 }
 
 bool Connection::reusable() const {
-  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return !broken_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
 }
 
 }  // namespace linkgate::store::postgres

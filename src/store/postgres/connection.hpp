@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "linkgate/result.hpp"
@@ -28,10 +29,21 @@ namespace linkgate::store::postgres {
 
 // Where and how to connect. Built by parse_connect_settings from DATABASE_URL.
 struct ConnectSettings {
-  std::string url;          // postgres://user:password@host:port/db?params (libpq's URI syntax)
+  std::string url;  // postgres://user:password@host:port/db?params (libpq's URI syntax)
+  // The URL's connection keywords and values, but for host, hostaddr and port (`hosts`).
+  std::vector<std::pair<std::string, std::string>> options;
   std::string description;  // the URL without its password, for messages
   std::string password;     // removed from any message libpq writes, should it appear there
+  // Bounds each host's attempt: a URL with several hosts tries them in turn, each for this long,
+  // so that a host that swallows packets (a dead primary) does not use up the others' time.
   std::chrono::seconds connect_timeout{3};
+  // Bounds the wait for a statement's result: past it the connection is closed (its server may
+  // be gone without a word) and the call fails as unavailable. Migrations are not bounded.
+  std::chrono::milliseconds statement_timeout{15000};
+  // Named prepared statements, prepared once per connection (faster); false sends every statement
+  // unnamed, in one round trip as well, for poolers that hand each transaction to another server
+  // connection (PgBouncer's transaction pooling before 1.21): DATABASE_PREPARED_STATEMENTS.
+  bool prepared_statements = true;
   // libpq's gssencmode when neither the URL nor PGGSSENCMODE sets one: "disable", so that opening
   // a connection does not first look for Kerberos credentials (libpq's default, "prefer", loads
   // and initializes Kerberos for every new connection). Empty: libpq decides.
@@ -117,21 +129,29 @@ class Connection {
                        std::string_view operation);
   // The value libpq uses for one of its connection options ("gssencmode", "sslmode", …), or empty.
   std::string option(std::string_view keyword) const;
-  // Runs one or more statements without parameters (transaction control, migrations).
+  // Runs one or more statements without parameters (transaction control, migrations), waiting
+  // for the result until `deadline` (by default the statement timeout from now).
   Result<Rows> run_script(const std::string& sql, std::string_view operation);
+  Result<Rows> run_script(const std::string& sql, std::string_view operation,
+                          io::Deadline deadline);
 
   // False when the server has closed this connection (a restart, an administrator's
   // pg_terminate_backend): reads what is pending without waiting.
   bool healthy();
-  // True when the connection is open, idle and outside any transaction: fit to be reused.
+  // True when the connection is open, idle and outside any transaction, and no call on it failed
+  // as unavailable (a lost server, a timeout, a server that turned read-only after a failover):
+  // fit to be reused.
   bool reusable() const;
 
  private:
   Connection(pg_conn* conn, const ConnectSettings& settings) : conn_(conn), settings_(settings) {}
-  Error error_from(std::string_view operation, const pg_result* result) const;
+  // The error of a failed call; one of kind "unavailable" also marks the connection unfit for
+  // reuse.
+  Error error_from(std::string_view operation, const pg_result* result);
   // Sends the command just queued (PQsend*) and reads all its results, waiting through
-  // io::wait_socket: the command's result, or its first error.
-  Result<Rows> await_result(std::string_view operation);
+  // io::wait_socket until `deadline`: the command's result, or its first error.
+  Result<Rows> await_result(std::string_view operation, io::Deadline deadline);
+  io::Deadline statement_deadline() const;
 
   // When a statement prepared on this connection is prepared again. PostgreSQL keeps the generic
   // plan it makes at a prepared statement's sixth execution, costed on the table sizes of that
@@ -149,6 +169,7 @@ class Connection {
 
   pg_conn* conn_;
   const ConnectSettings& settings_;
+  bool broken_ = false;  // a call failed as unavailable: closed when released
   std::unordered_map<std::string_view, Plan> prepared_;
 };
 

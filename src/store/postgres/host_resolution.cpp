@@ -135,6 +135,25 @@ Result<HostList> with_addresses(const HostList& hosts, const Lookups& addresses)
   return out;
 }
 
+std::vector<HostList> host_entries(const HostList& hosts) {
+  const auto host_items = split_list(hosts.host);
+  const auto address_items = split_list(hosts.hostaddr);
+  const auto port_items = split_list(hosts.port);
+  const std::size_t count = std::max(host_items.size(), address_items.size());
+  const bool lengths_agree = (host_items.empty() || host_items.size() == count) &&
+                             (address_items.empty() || address_items.size() == count) &&
+                             (port_items.size() <= 1 || port_items.size() == count);
+  if (count < 2 || !lengths_agree) return {hosts};
+  std::vector<HostList> entries;
+  for (std::size_t i = 0; i < count; ++i) {
+    HostList entry{.host = host_items.empty() ? "" : host_items[i],
+                   .hostaddr = address_items.empty() ? "" : address_items[i],
+                   .port = port_items.empty() ? "" : port_items[port_items.size() == 1 ? 0 : i]};
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 Result<std::optional<HostList>> resolve_host_list(const HostList& hosts, const ResolveHost& resolve,
                                                   io::Deadline deadline) {
   const auto names = names_to_resolve(hosts);

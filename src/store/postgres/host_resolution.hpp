@@ -48,6 +48,13 @@ Result<HostList> with_addresses(
     const HostList& hosts,
     const std::map<std::string, Result<std::vector<std::string>>>& addresses);
 
+// The entries of `hosts` to try one at a time, each with one host, one hostaddr and one port
+// (libpq bounds the whole of a non-blocking attempt by nothing, so the caller gives each entry its
+// own timeout and its own target_session_attrs check). The lists come back as the single element
+// when they cannot be split: fewer than two entries, or lengths libpq would reject. An empty
+// item stays empty (libpq's default for that keyword).
+std::vector<HostList> host_entries(const HostList& hosts);
+
 // Resolves names_to_resolve(hosts) with `resolve` and returns with_addresses(...). With a Waiter
 // installed (a fiber), the lookups run on a thread of their own and only the fiber waits, until
 // `deadline` at most (then an Error "timeout expired"); otherwise they run on the calling thread.

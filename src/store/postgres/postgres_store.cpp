@@ -734,7 +734,11 @@ Result<postgres::ConnectSettings> settings_for(const std::string& url,
   if (options.batches < 1 || options.batch_size < 1) {
     return Error{"configuration", "DATABASE_BATCHES and the batch size must be at least 1"};
   }
-  return postgres::parse_connect_settings(url, options.connect_timeout);
+  auto settings = postgres::parse_connect_settings(url, options.connect_timeout);
+  if (!settings) return settings.error();
+  settings->statement_timeout = options.statement_timeout;
+  settings->prepared_statements = options.prepared_statements;
+  return settings;
 }
 
 }  // namespace

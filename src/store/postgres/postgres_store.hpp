@@ -18,6 +18,11 @@ struct PostgresOptions {
   int pool_size = 16;                             // DATABASE_POOL_SIZE: connections open at most
   std::chrono::seconds connect_timeout{3};        // per connection attempt (libpq's minimum is 2 s)
   std::chrono::milliseconds acquire_wait{10000};  // how long a call waits for a busy pool
+  // How long a call waits for a statement's result before it gives the connection up as lost.
+  std::chrono::milliseconds statement_timeout{15000};
+  // DATABASE_PREPARED_STATEMENTS: false for PgBouncer in transaction pooling mode
+  // (postgres::ConnectSettings::prepared_statements).
+  bool prepared_statements = true;
   // Calls that arrive together are run as one statement (batched_statements.hpp): sign-ins'
   // verification tokens (create_verification_token), callbacks (redeem_link) and session lookups
   // (get_session_and_user). For each of the three, at most `batches` such statements run at once

@@ -59,7 +59,9 @@ Result<std::vector<std::string>> migrate(Connection& connection) {
   if (auto begun = connection.run_script("BEGIN", kOperation); !begun) return begun.error();
   // From here on, an early return leaves the transaction open: the pool closes such a connection
   // (ConnectionPool::release), which rolls it back.
-  if (auto locked = connection.run_script(kLockMigrations, kOperation); !locked) {
+  // Migrations may wait for other nodes' migrations and rewrite large tables: not bounded by the
+  // statement timeout.
+  if (auto locked = connection.run_script(kLockMigrations, kOperation, io::kNoDeadline); !locked) {
     return locked.error();
   }
   if (auto created = connection.run_script(kCreateMigrationsTable, kOperation); !created) {
@@ -75,7 +77,9 @@ Result<std::vector<std::string>> migrate(Connection& connection) {
   std::vector<std::string> applied;
   for (const Migration& migration : migrations_for(Dialect::postgres)) {
     if (migration.version <= *version) continue;
-    if (auto ran = connection.run_script(std::string(migration.sql), migration.name); !ran) {
+    if (auto ran =
+            connection.run_script(std::string(migration.sql), migration.name, io::kNoDeadline);
+        !ran) {
       return ran.error();
     }
     auto recorded = connection.execute(
