@@ -27,7 +27,7 @@ PACKAGE_DEB_PACKAGES := dpkg-dev file
 # examples/gateway/ in tests/gateway/, with python3. lintian, mmdebstrap and systemd check the
 # Debian package (tests/package); curl signs in through the installed package.
 TEST_DEB_PACKAGES := libgtest-dev libgmock-dev libbenchmark-dev postgresql nginx caddy python3 \
-  $(PACKAGE_DEB_PACKAGES) lintian mmdebstrap systemd curl
+  $(PACKAGE_DEB_PACKAGES) lintian mmdebstrap systemd curl pgbouncer
 
 # The Auth.js interop test (tests/interop/authjs) runs node with the @auth/core that
 # package-lock.json pins. Debian's nodejs/npm are installed only when the `node`/`npm` commands

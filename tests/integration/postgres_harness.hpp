@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 
@@ -20,8 +21,13 @@ struct CommandResult {
 
 // Runs `linkgate <arguments>` with only DATABASE_URL (and PATH) in its environment.
 inline CommandResult run_linkgate(const std::string& arguments, const std::string& database_url) {
-  const std::string command = "env -i PATH=/usr/bin:/bin DATABASE_URL='" + database_url + "' '" +
-                              linkgate_binary() + "' " + arguments + " 2>&1";
+  // DATABASE_PREPARED_STATEMENTS too, when the PgBouncer rerun of the tests sets it.
+  const char* prepared = std::getenv("DATABASE_PREPARED_STATEMENTS");
+  const std::string command =
+      "env -i PATH=/usr/bin:/bin DATABASE_URL='" + database_url + "' " +
+      (prepared != nullptr ? "DATABASE_PREPARED_STATEMENTS='" + std::string(prepared) + "' "
+                           : std::string()) +
+      "'" + linkgate_binary() + "' " + arguments + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;

@@ -42,8 +42,13 @@ inline TimePoint now_seconds() {
 }
 
 // A migrated PostgreSQL store on a fresh schema of the test cluster; `url` receives its URL.
-inline std::shared_ptr<Store> open_fresh_postgres(std::string& url,
-                                                  const PostgresOptions& options = {}) {
+// DATABASE_PREPARED_STATEMENTS=false in the environment (the PgBouncer rerun) turns prepared
+// statements off.
+inline std::shared_ptr<Store> open_fresh_postgres(std::string& url, PostgresOptions options = {}) {
+  if (const char* prepared = std::getenv("DATABASE_PREPARED_STATEMENTS");
+      prepared != nullptr && std::string_view(prepared) == "false") {
+    options.prepared_statements = false;
+  }
   url = linkgate::testing::fresh_postgres_url();
   if (url.empty()) return nullptr;
   auto migrated = migrate_postgres(url, options);

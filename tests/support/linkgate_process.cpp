@@ -51,7 +51,8 @@ LinkgateProcess::LinkgateProcess(std::string binary, std::vector<std::string> ar
   if (const char* path = std::getenv("PATH")) env.try_emplace("PATH", path);
   if (const char* home = std::getenv("HOME")) env.try_emplace("HOME", home);
   // Sanitizer settings pass through so a sanitized build reports from the child too.
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+  // So does DATABASE_PREPARED_STATEMENTS, which the PgBouncer rerun of the tests sets.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "DATABASE_PREPARED_STATEMENTS"}) {
     if (const char* v = std::getenv(name)) env.try_emplace(name, v);
   }
   std::vector<std::string> env_strings;

@@ -13,6 +13,10 @@
 namespace linkgate::testing {
 
 std::string postgres_state_dir() {
+  // The PgBouncer fixture points the same tests at PgBouncer (tests/pg/start_pgbouncer.sh).
+  if (const char* dir = std::getenv("LINKGATE_TEST_PG_STATE_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
   return LINKGATE_TEST_PG_STATE_DIR;
 }
 
@@ -89,6 +93,17 @@ std::string fresh_postgres_url() {
   std::random_device random;
   const std::string schema =
       "t_" + std::to_string(random() % 1000000000) + "_" + std::to_string(counter++);
+  // Behind PgBouncer, which refuses the `options` parameter, a database of its own instead.
+  std::ifstream isolation(postgres_state_dir() + "/isolation");
+  std::string kind;
+  std::getline(isolation, kind);
+  if (kind == "database") {
+    postgres_query(base, "CREATE DATABASE " + schema);
+    const auto slash = base.find('/', base.find('@'));
+    const auto query = base.find('?', slash);
+    return base.substr(0, slash + 1) + schema +
+           (query == std::string::npos ? "" : base.substr(query));
+  }
   postgres_query(base, "CREATE SCHEMA " + schema);
   // libpq's URI syntax takes any connection keyword as a query parameter: here the server
   // option that puts the schema first on the search path.
