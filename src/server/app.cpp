@@ -117,4 +117,12 @@ Result<App> build_app(const Settings& settings) {
   return app;
 }
 
+Result<void> check_store_ready(Store& store) {
+  if (auto sqlite = store::check_sqlite_ready(store)) return *sqlite;
+  if (auto postgres = store::check_postgres_ready(store)) return *postgres;
+  auto read = store.list_outbox_messages(1);
+  if (!read) return read.error();
+  return {};
+}
+
 }  // namespace linkgate::server

@@ -35,6 +35,9 @@ Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int p
 Result<std::vector<std::string>> migrate_database(const std::string& database_url,
                                                   bool prepared_statements = true);
 
+// /readyz's check of a store that open_store opened: it answers, and its schema is current.
+Result<void> check_store_ready(Store& store);
+
 // Opens the store and builds the providers. REQUIRES: settings.secrets is not empty.
 Result<App> build_app(const Settings& settings);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +12,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -95,9 +98,17 @@ struct HttpServer::Impl {
   asio::thread_pool workers;        // may wait on a mailer or a hook
   asio::thread_pool store_workers;  // wait only on the store
   tcp::acceptor acceptor;
-  asio::signal_set signals;
+  asio::signal_set signals;  // SIGINT, SIGTERM: graceful shutdown
+  asio::signal_set hangup;   // SIGHUP: options.on_hangup
   asio::steady_timer sweep_timer;
-  const bool store_on_loop;  // store-only requests run on fibers of the loop
+  asio::steady_timer drain_timer;  // polls in_flight once shutdown began
+  const bool store_on_loop;        // store-only requests run on fibers of the loop
+  std::atomic<bool> stopping{false};
+  // Requests read and not yet answered (their response fully written or the write failed).
+  std::atomic<int> in_flight{0};
+  std::chrono::steady_clock::time_point drain_deadline;
+  std::atomic<bool> abandoned{false};            // shutdown_timeout passed with requests in flight
+  std::atomic<bool> ready_check_running{false};  // one Store::check_ready at a time
 
   Impl(const Auth& a, std::shared_ptr<Store> s, HttpServerOptions o)
       : auth(a),
@@ -110,7 +121,9 @@ struct HttpServer::Impl {
         store_workers(static_cast<std::size_t>(std::max(1, options.store_threads))),
         acceptor(io),
         signals(io, SIGINT, SIGTERM),
+        hangup(io, SIGHUP),
         sweep_timer(io),
+        drain_timer(io),
         store_on_loop(options.store_fibers && store->waits_on_fibers()) {}
 
   Response route(const Request& request) {
@@ -120,7 +133,60 @@ struct HttpServer::Impl {
     return auth.handle(request);
   }
 
+  // The outcome of one readiness check, shared by the worker that runs it and the request
+  // that waits for it (which may give up first).
+  struct ReadyCheck {
+    explicit ReadyCheck(asio::any_io_executor executor) : timer(std::move(executor)) {}
+    asio::steady_timer timer;  // cancelled by the worker when it has the answer
+    std::mutex mutex;
+    std::optional<Result<void>> outcome;  // guarded by mutex
+  };
+
+  // /readyz: 200 "ready" when the store answers within ready_timeout and its schema is current;
+  // 503 otherwise, and once shutdown began (options.ready_check). Never two store checks at once (a
+  // probe while one runs gets 503), so probes against a dead database cannot pile up on the store
+  // workers.
+  asio::awaitable<Response> ready(const Request& request) {
+    if (request.method != "GET" && request.method != "HEAD") {
+      co_return plain(405, "Method not allowed.\n");
+    }
+    if (stopping.load()) co_return plain(503, "not ready: shutting down\n");
+    if (ready_check_running.exchange(true)) {
+      co_return plain(503, "not ready: the previous store check has not answered yet\n");
+    }
+    auto check = std::make_shared<ReadyCheck>(co_await asio::this_coro::executor);
+    check->timer.expires_after(options.ready_timeout);
+    asio::post(store_workers, [this, check] {
+      Result<void> outcome = Result<void>{};
+      if (options.ready_check) {
+        outcome = options.ready_check();
+      } else if (auto read = store->list_outbox_messages(1); !read) {
+        outcome = read.error();
+      }
+      {
+        std::lock_guard lock(check->mutex);
+        check->outcome = std::move(outcome);
+      }
+      ready_check_running.store(false);
+      asio::post(check->timer.get_executor(), [check] { check->timer.cancel(); });
+    });
+    co_await check->timer.async_wait(use_tuple);
+    std::lock_guard lock(check->mutex);
+    if (!check->outcome) {
+      spdlog::warn("readyz: the store did not answer within {} ms", options.ready_timeout.count());
+      co_return plain(503, "not ready: the store did not answer in time\n");
+    }
+    if (!*check->outcome) {
+      spdlog::warn("readyz: {}", check->outcome->error().message);
+      co_return plain(503, check->outcome->error().kind == "migration_needed"
+                               ? "not ready: the database schema needs `linkgate migrate`\n"
+                               : "not ready: the store is unavailable\n");
+    }
+    co_return plain(200, "ready\n");
+  }
+
   asio::awaitable<Response> respond(Request request) {
+    if (request.path == "/readyz") co_return co_await ready(request);
     if (request.path == "/healthz" || auth.is_pure(request)) co_return route(request);
     // On the loop, suspended while the store (or an HTTP API mailer) waits: no hand-off to
     // another thread and back.
@@ -170,10 +236,16 @@ struct HttpServer::Impl {
         co_return;
       }
       auto& in = parser.get();
-      const bool keep_alive = in.keep_alive();
+      in_flight.fetch_add(1);
+      struct Answered {
+        std::atomic<int>& count;
+        ~Answered() { count.fetch_sub(1); }
+      } answered{in_flight};
       const bool head = in.method() == http::verb::head;
       const unsigned version = in.version();
       Response response = co_await respond(to_request(in, remote));
+      // Once shutdown began, each answer closes its connection.
+      const bool keep_alive = in.keep_alive() && !stopping.load();
       auto reply = serialize_response(response, version, keep_alive, head);
       deadline.expires_after(options.read_timeout);
       auto [write_error, written] =
@@ -224,6 +296,38 @@ struct HttpServer::Impl {
     }
   }
 
+  // Runs on `io` once shutdown began: stops every context when no request is in flight any more,
+  // or when shutdown_timeout has passed.
+  void wait_for_drain() {
+    const int left = in_flight.load();
+    const bool late = std::chrono::steady_clock::now() >= drain_deadline;
+    if (left == 0 || late) {
+      if (late && left > 0) {
+        abandoned.store(true);
+        spdlog::warn("shutdown: {} request(s) still in flight after {} s; stopping anyway", left,
+                     options.shutdown_timeout.count());
+      }
+      for (auto& context : contexts) context->stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([this](boost::system::error_code ec) {
+      if (!ec) wait_for_drain();
+    });
+  }
+
+  void wait_for_hangup() {
+    hangup.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      if (options.on_hangup) {
+        options.on_hangup();
+      } else {
+        spdlog::info("SIGHUP: nothing to reload");
+      }
+      wait_for_hangup();
+    });
+  }
+
   void schedule_sweep() {
     sweep_timer.expires_after(options.sweep_interval);
     sweep_timer.async_wait([this](boost::system::error_code ec) {
@@ -270,9 +374,13 @@ Result<int> HttpServer::listen() {
 
 void HttpServer::run() {
   auto& impl = *impl_;
-  impl.signals.async_wait([this](boost::system::error_code ec, int) {
-    if (!ec) stop();
+  impl.signals.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("{}: shutting down (at most {} s for the requests in flight)",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM", impl_->options.shutdown_timeout.count());
+    stop();
   });
+  impl.wait_for_hangup();
   asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
   impl.schedule_sweep();
   // The other contexts have no work until a connection arrives: keep them running until stop().
@@ -284,17 +392,26 @@ void HttpServer::run() {
   }
   impl.io.run();
   for (auto& t : threads) t.join();
+  if (impl.abandoned.load()) return;  // the workers may still be busy: see abandoned_requests()
   impl.workers.join();
   impl.store_workers.join();
 }
 
+bool HttpServer::abandoned_requests() const {
+  return impl_->abandoned.load();
+}
+
 void HttpServer::stop() {
   asio::post(impl_->io, [this] {
+    auto& impl = *impl_;
+    if (impl.stopping.exchange(true)) return;
     boost::system::error_code ignored;
-    impl_->acceptor.close(ignored);
-    impl_->sweep_timer.cancel();
-    impl_->signals.cancel();
-    for (auto& context : impl_->contexts) context->stop();
+    impl.acceptor.close(ignored);
+    impl.sweep_timer.cancel();
+    impl.signals.cancel();
+    impl.hangup.cancel();
+    impl.drain_deadline = std::chrono::steady_clock::now() + impl.options.shutdown_timeout;
+    impl.wait_for_drain();
   });
 }
 

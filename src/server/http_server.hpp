@@ -31,6 +31,17 @@ struct HttpServerOptions {
   std::size_t header_limit = 64 * 1024;  // room for a chunked session cookie
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds sweep_interval{3600};
+  // After SIGTERM/SIGINT (or stop()): how long requests in flight (and the emails they send) may
+  // take to finish before the server stops anyway (LINKGATE_SHUTDOWN_TIMEOUT).
+  std::chrono::seconds shutdown_timeout{25};
+  // /readyz's question to the store, run on a store worker: OK when it is ready to serve. Unset:
+  // the store must answer a read (list_outbox_messages).
+  std::function<Result<void>()> ready_check;
+  // How long /readyz waits for ready_check's answer before answering 503.
+  std::chrono::milliseconds ready_timeout{1000};
+  // Called on SIGHUP, on the event loop's thread (e.g. to reload templates). The server keeps
+  // serving whatever it does; without one, SIGHUP is logged and otherwise ignored.
+  std::function<void()> on_hangup;
 };
 
 class HttpServer {
@@ -43,9 +54,18 @@ class HttpServer {
 
   // Binds and listens. Returns the port actually bound, or an Error (address in use, ...).
   Result<int> listen();
-  // Serves until SIGINT/SIGTERM or stop(); then stops accepting and drains the workers.
+  // Serves until SIGINT/SIGTERM or stop(). /healthz answers 200 while the process serves;
+  // /readyz 200 when the store answers within ready_timeout with a current schema, 503
+  // otherwise and from the moment shutdown begins.
   void run();
+  // Graceful shutdown: stops accepting, answers /readyz with 503, lets the requests in flight
+  // finish (each answered with Connection: close) for at most shutdown_timeout, then makes run()
+  // return. Thread-safe; idempotent.
   void stop();
+  // True when run() returned because shutdown_timeout passed with requests still in flight: their
+  // worker threads may still be busy, and destroying the server waits for them. A process that
+  // must stop now exits without destroying it.
+  bool abandoned_requests() const;
 
  private:
   struct Impl;

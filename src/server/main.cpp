@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <thread>
 
@@ -101,6 +102,18 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
           : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.store_fibers = settings->store_fibers;
   options.sweep_interval = settings->sweep_interval;
+  options.shutdown_timeout = settings->shutdown_timeout;
+  options.ready_check = [store = app->store] {
+    return linkgate::server::check_store_ready(*store);
+  };
+  options.on_hangup = [&settings] {
+    // Templates and locales are checked at startup and kept for the life of the process.
+    spdlog::info(
+        "SIGHUP: templates and locales are not reloaded by this version; restart to apply "
+        "changes (LINKGATE_EMAIL_TEMPLATE_DIR={}, LINKGATE_LOCALE_DIR={})",
+        settings->email_template_dir.empty() ? "unset" : settings->email_template_dir,
+        settings->locale_dir.empty() ? "unset" : settings->locale_dir);
+  };
   linkgate::server::HttpServer server(*app->auth, app->store, options);
   auto port = server.listen();
   if (!port) {
@@ -131,6 +144,12 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
   std::fflush(stdout);
   server.run();
   spdlog::info("stopped");
+  if (server.abandoned_requests()) {
+    // Requests past LINKGATE_SHUTDOWN_TIMEOUT may still hold worker threads: do not wait for them.
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   return 0;
 }
 

@@ -530,6 +530,16 @@ const SettingSpec kSettings[] = {
         .max = 31622400,
     },
     {
+        .name = "LINKGATE_SHUTDOWN_TIMEOUT",
+        .type = SettingType::integer,
+        .default_value = "25",
+        .default_doc = R"md(`25`)md",
+        .help = R"md(seconds that requests in flight (and the emails they send) get to finish after SIGTERM/SIGINT; `0` stops at once (see [docs/operations.md](docs/operations.md)))md",
+        .group = "server",
+        .min = 0,
+        .max = 3600,
+    },
+    {
         .name = "LINKGATE_LOG_LEVEL",
         .type = SettingType::choice,
         .default_value = "info",

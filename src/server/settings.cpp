@@ -137,6 +137,7 @@ Result<Settings> read_settings(const EnvLookup& env) {
   LINKGATE_READ(s.store_fibers, setting_flag, "LINKGATE_STORE_FIBERS");
   LINKGATE_READ(s.provider_timeout, setting_integer, "LINKGATE_PROVIDER_TIMEOUT_MS");
   LINKGATE_READ(s.sweep_interval, setting_integer, "LINKGATE_SWEEP_INTERVAL");
+  LINKGATE_READ(s.shutdown_timeout, setting_integer, "LINKGATE_SHUTDOWN_TIMEOUT");
   LINKGATE_READ(s.log_level, setting_text, "LINKGATE_LOG_LEVEL");
   // Rate limits, trusted proxies and the sign-in policy: server/abuse_settings.cpp.
   auto abuse = read_abuse_settings(env);

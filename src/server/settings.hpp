@@ -55,6 +55,7 @@ struct Settings {
   bool store_fibers = true;        // LINKGATE_STORE_FIBERS: store-only requests on loop fibers
   std::chrono::milliseconds provider_timeout{15000};  // LINKGATE_PROVIDER_TIMEOUT_MS
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
+  std::chrono::seconds shutdown_timeout{25};          // LINKGATE_SHUTDOWN_TIMEOUT
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL
   AbuseSettings abuse;  // rate limits, trusted proxies, sign-in policy (server/abuse_settings.hpp)
   Redemption redemption;    // confirm page, one-time codes (server/redemption_settings.hpp)

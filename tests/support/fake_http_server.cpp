@@ -55,6 +55,7 @@ struct FakeHttpServer::Impl {
   std::mutex stop_mutex;
 
   std::atomic<bool> never_answer{false};
+  std::atomic<std::chrono::milliseconds::rep> answer_delay_ms{0};
   std::atomic<std::size_t> connections{0};
 
   mutable std::mutex mutex;  // guards handler, requests, streams
@@ -134,6 +135,11 @@ struct FakeHttpServer::Impl {
         co_return;
       }
 
+      if (const auto delay = answer_delay_ms.load(); delay > 0) {
+        asio::steady_timer pause(co_await asio::this_coro::executor,
+                                 std::chrono::milliseconds(delay));
+        co_await pause.async_wait(kTuple);
+      }
       const FakeResponse reply = answer(recorded);
       http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
       res.set(http::field::server, "linkgate-fake");
@@ -195,6 +201,10 @@ std::string FakeHttpServer::base_url() const {
 void FakeHttpServer::set_handler(FakeHandler handler) {
   std::lock_guard lock(impl_->mutex);
   impl_->handler = std::move(handler);
+}
+
+void FakeHttpServer::set_answer_delay(std::chrono::milliseconds delay) {
+  impl_->answer_delay_ms = delay.count();
 }
 
 void FakeHttpServer::set_never_answer(bool never_answer) {

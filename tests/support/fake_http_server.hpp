@@ -64,6 +64,8 @@ class FakeHttpServer {
   void set_handler(FakeHandler handler);
   // See the header comment. Thread-safe; applies to requests read after the call.
   void set_never_answer(bool never_answer);
+  // Each answer waits this long after its request was read (a slow provider). Thread-safe.
+  void set_answer_delay(std::chrono::milliseconds delay);
 
   // Closes the listener and every connection and joins the server thread. Idempotent. After
   // stop() the port refuses connections (handy for "connection refused" tests).

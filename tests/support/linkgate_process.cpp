@@ -115,9 +115,11 @@ std::string LinkgateProcess::logs() const {
 }
 
 bool LinkgateProcess::running() {
-  if (pid_ <= 0) return false;
+  if (pid_ <= 0 || exit_status_) return false;
   int status = 0;
-  return waitpid(pid_, &status, WNOHANG) == 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return false;
 }
 
 int LinkgateProcess::stop() {
@@ -126,10 +128,10 @@ int LinkgateProcess::stop() {
     stdout_fd_ = -1;
   }
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
   int status = 0;
-  int result = -1;
-  bool exited = false;
+  int result = exit_status_.value_or(-1);
+  bool exited = exit_status_.has_value();
+  if (!exited) kill(pid_, SIGTERM);
   for (int i = 0; i < 100 && !exited; ++i) {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       exited = true;

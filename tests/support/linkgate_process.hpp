@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,14 +32,15 @@ class LinkgateProcess {
   const std::string& working_dir() const { return working_dir_; }
   // Everything the server wrote to stderr so far (its logs).
   std::string logs() const;
-  // True while the child has not exited.
+  // True while the child has not exited (once it has, stop() returns its exit status).
   bool running();
-  // Sends SIGTERM and waits; returns the exit status (or -1).
+  // Sends SIGTERM (unless the child already exited) and waits; returns the exit status (or -1).
   int stop();
 
  private:
   pid_t pid_ = -1;
-  int stdout_fd_ = -1;  // kept open so the child never gets SIGPIPE on stdout
+  std::optional<int> exit_status_;  // set once running() saw the child exit
+  int stdout_fd_ = -1;              // kept open so the child never gets SIGPIPE on stdout
   int port_ = 0;
   std::string working_dir_;
   std::string log_path_;

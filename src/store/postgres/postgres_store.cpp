@@ -508,6 +508,13 @@ class PostgresStore final : public Store {
     return RateWindow{.hits = rows->integer(0, 0), .resets_at = rows->time(0, 1)};
   }
 
+  // See check_postgres_ready.
+  Result<void> check_ready() {
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    return postgres::check_schema(**connection);
+  }
+
   Result<SweepCounts> delete_expired(TimePoint now) override {
     auto rows = execute(kDeleteExpired, "delete_expired", Params().time(now));
     if (!rows) return rows.error();
@@ -764,6 +771,12 @@ Result<std::vector<std::string>> migrate_postgres(const std::string& url,
   auto connection = pool.acquire();
   if (!connection) return connection.error();
   return postgres::migrate(**connection);
+}
+
+std::optional<Result<void>> check_postgres_ready(Store& store) {
+  auto* postgres_store = dynamic_cast<PostgresStore*>(&store);
+  if (postgres_store == nullptr) return std::nullopt;
+  return postgres_store->check_ready();
 }
 
 }  // namespace linkgate::store

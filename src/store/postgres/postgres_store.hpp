@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct PostgresOptions {
 // after at most the connect timeout, and work again once it is back.
 Result<std::shared_ptr<Store>> open_postgres_store(const std::string& url,
                                                    const PostgresOptions& options = {});
+
+// Readiness (/readyz) of a store that open_postgres_store made: OK when a pooled connection
+// answers and the schema is at this build's version (Error kind "migration_needed" when behind,
+// "unavailable" when the database is down). nullopt when `store` is not such a store.
+std::optional<Result<void>> check_postgres_ready(Store& store);
 
 // `linkgate migrate` for PostgreSQL: applies every pending migration of
 // src/store/migrations/postgres. Returns the names of the migrations applied (none when the

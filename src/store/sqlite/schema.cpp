@@ -56,4 +56,22 @@ Result<std::vector<std::string>> apply_schema(Connection& connection, SchemaPoli
   return applied;
 }
 
+Result<void> check_schema(Connection& connection) {
+  auto query = connection.query("PRAGMA user_version", "check schema");
+  if (!query) return query.error();
+  auto row = query->step();
+  if (!row) return row.error();
+  const std::int64_t version = *row ? query->integer(0) : 0;
+  const int latest = latest_version(Dialect::sqlite);
+  if (version == latest) return {};
+  if (version > latest) {
+    return store_error("check schema", "the database schema version " + std::to_string(version) +
+                                           " is newer than this linkgate knows (" +
+                                           std::to_string(latest) + ")");
+  }
+  return Error{"migration_needed", "the SQLite database is at schema version " +
+                                       std::to_string(version) + " and this linkgate needs " +
+                                       std::to_string(latest) + ": run `linkgate migrate`"};
+}
+
 }  // namespace linkgate::store::sqlite

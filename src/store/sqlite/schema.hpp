@@ -25,4 +25,8 @@ enum class SchemaPolicy {
 // understand. Returns the names of the migrations it applied.
 Result<std::vector<std::string>> apply_schema(Connection& connection, SchemaPolicy policy);
 
+// OK when the database is at this build's latest schema version; otherwise an Error of kind
+// "migration_needed" (behind) or "store" (newer than this build). Reads only.
+Result<void> check_schema(Connection& connection);
+
 }  // namespace linkgate::store::sqlite

@@ -479,6 +479,13 @@ class SqliteStore final : public Store {
     });
   }
 
+  // See check_sqlite_ready.
+  Result<void> check_ready() {
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    return sqlite::check_schema(**connection);
+  }
+
   Result<SweepCounts> delete_expired(TimePoint now) override {
     constexpr std::string_view kOperation = "delete_expired";
     auto connection = pool_.acquire();
@@ -661,6 +668,12 @@ Result<std::vector<std::string>> migrate_sqlite(const std::string& path) {
   auto connection = sqlite::Connection::open(path);
   if (!connection) return connection.error();
   return sqlite::apply_schema(**connection, sqlite::SchemaPolicy::migrate);
+}
+
+std::optional<Result<void>> check_sqlite_ready(Store& store) {
+  auto* sqlite_store = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite_store == nullptr) return std::nullopt;
+  return sqlite_store->check_ready();
 }
 
 }  // namespace linkgate::store

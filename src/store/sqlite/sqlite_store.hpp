@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ namespace linkgate::store {
 // A file whose schema is behind this build's (made by an older linkgate) is refused with an
 // Error of kind "migration_needed"; a brand-new file gets the whole schema.
 Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path);
+
+// Readiness (/readyz) of a store that open_sqlite_store made: OK when the database answers and
+// its schema is at this build's version (Error kind "migration_needed" when behind). nullopt when
+// `store` is not such a store.
+std::optional<Result<void>> check_sqlite_ready(Store& store);
 
 // `linkgate migrate` for SQLite: creates the file when missing and applies every pending
 // migration (src/store/migrations/sqlite). Returns the names of the migrations applied.
