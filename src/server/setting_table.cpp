@@ -534,7 +534,8 @@ const SettingSpec kSettings[] = {
         .type = SettingType::integer,
         .default_value = "25",
         .default_doc = R"md(`25`)md",
-        .help = R"md(seconds that requests in flight (and the emails they send) get to finish after SIGTERM/SIGINT; `0` stops at once (see [docs/operations.md](docs/operations.md)))md",
+        .help =
+            R"md(seconds that requests in flight (and the emails they send) get to finish after SIGTERM/SIGINT; `0` stops at once (see [docs/operations.md](docs/operations.md)))md",
         .group = "server",
         .min = 0,
         .max = 3600,
