@@ -677,7 +677,7 @@ const SettingSpec kSettings[] = {
         .type = SettingType::text,
         .default_doc = R"md(unset (no events))md",
         .help =
-            R"md(where events (`user.created`, `session.created`, `session.deleted`, `email.failed`) go; each is written to the store's outbox in the transaction of the change it reports; `https` (or loopback `http`) in production; see [docs/webhooks.md](docs/webhooks.md))md",
+            R"md(turns on webhook events (`user.created`, `session.created`, `session.deleted`, `email.failed`): each is written to the store's outbox (`webhook_events`) in the transaction of the change it reports; this version records them but does not send them yet; `https` (or loopback `http`) in production; see [docs/webhooks.md](docs/webhooks.md))md",
         .group = "webhooks",
     },
     {
@@ -685,7 +685,7 @@ const SettingSpec kSettings[] = {
         .type = SettingType::text,
         .default_doc = R"md(unset)md",
         .help =
-            R"md(Standard Webhooks signing secret, `whsec_` + base64 of 24–64 bytes (`linkgate webhook-secret` makes one); several, space-separated, during a rotation: each delivery carries a signature per secret)md",
+            R"md(Standard Webhooks signing secret, `whsec_` + base64 of 24–64 bytes (`linkgate webhook-secret` makes one); several, space-separated, during a rotation (checked at startup; used by the sender once it ships))md",
         .group = "webhooks",
         .secret = true,
     },
