@@ -55,36 +55,15 @@ all: build
 
 # Installs only what is missing, so a second run costs a dpkg query.
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing Debian packages: $$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@tools/install_missing_debs.sh "to build and run" $(DEB_PACKAGES)
 
 # The test-only packages (TEST_DEB_PACKAGES), installed only when missing (as deps).
 test-deps: deps
-	@missing=$$(for p in $(TEST_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing Debian packages for the tests: $$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@tools/install_missing_debs.sh "for the tests" $(TEST_DEB_PACKAGES)
 
 # The packaging tools (PACKAGE_DEB_PACKAGES), installed only when missing (as deps).
 package-deps: deps
-	@missing=$$(for p in $(PACKAGE_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing Debian packages for packaging: $$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@tools/install_missing_debs.sh "for packaging" $(PACKAGE_DEB_PACKAGES)
 
 # Installs Debian's nodejs and npm only if `node` or `npm` is not on PATH.
 node-deps:
@@ -107,11 +86,7 @@ $(INTEROP_DIR)/node_modules/.package-lock.json: $(INTEROP_DIR)/package-lock.json
 
 # Chromium if missing, then node_modules exactly as the lock file pins them (as interop-deps).
 e2e-deps: $(E2E_DIR)/node_modules/.package-lock.json
-	@dpkg-query -W -f='$${Status}' $(E2E_DEB_PACKAGES) 2>/dev/null | grep -q 'install ok installed' || { \
-	  echo "Installing Debian packages: $(E2E_DEB_PACKAGES)"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    $(E2E_DEB_PACKAGES); }
+	@tools/install_missing_debs.sh "for the browser tests" $(E2E_DEB_PACKAGES)
 
 $(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package-lock.json $(E2E_DIR)/package.json \
     | node-deps
@@ -120,14 +95,7 @@ $(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package-lock.json $(E2E_D
 
 # clang and compiler-rt if missing (as e2e-deps).
 fuzz-deps:
-	@missing=$$(for p in $(FUZZ_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing Debian packages: $$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@tools/install_missing_debs.sh "for the fuzz targets" $(FUZZ_DEB_PACKAGES)
 
 # Everything, tests included (so it needs the test frameworks).
 build: deps test-deps
@@ -192,14 +160,7 @@ BENCH_DIR := bench/authjs
 BENCH_DEB_PACKAGES := wrk sqlite3 curl
 
 bench-deps: test-deps $(BENCH_DIR)/node_modules/.package-lock.json
-	@missing=$$(for p in $(BENCH_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing Debian packages: $$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@tools/install_missing_debs.sh "for the bench" $(BENCH_DEB_PACKAGES)
 
 $(BENCH_DIR)/node_modules/.package-lock.json: $(BENCH_DIR)/package-lock.json $(BENCH_DIR)/package.json \
     | node-deps
