@@ -152,6 +152,17 @@ auto single_row(Query& query, Read read) -> Result<std::optional<decltype(read(q
   return value;
 }
 
+// Runs kUseVerificationToken for the link's identifier and token hash: the token it consumed, or
+// nullopt when none matched.
+Result<std::optional<VerificationToken>> use_token(Query& query, const std::string& identifier,
+                                                   const std::string& token_hash) {
+  query.bind(identifier).bind(token_hash);
+  return single_row(query, [](const Query& row) {
+    return VerificationToken{
+        .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
+  });
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path) : pool_(path) {}
@@ -238,13 +249,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<VerificationToken>> use_verification_token(
       const std::string& identifier, const std::string& token_hash) override {
-    return with_query(kUseVerificationToken, "use_verification_token", [&](Query& q) {
-      q.bind(identifier).bind(token_hash);
-      return single_row(q, [](const Query& row) {
-        return VerificationToken{
-            .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
-      });
-    });
+    return with_query(kUseVerificationToken, "use_verification_token",
+                      [&](Query& q) { return use_token(q, identifier, token_hash); });
   }
 
   // The link consumed by kUseVerificationToken (one winner, as there), then its address's user
@@ -258,11 +264,7 @@ class SqliteStore final : public Store {
     {
       auto q = (*connection)->query(kUseVerificationToken, kOperation);
       if (!q) return q.error();
-      q->bind(identifier).bind(token_hash);
-      auto used = single_row(*q, [](const Query& row) {
-        return VerificationToken{
-            .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
-      });
+      auto used = use_token(*q, identifier, token_hash);
       if (!used) return used.error();
       if (!*used) return consumed;
       consumed = ConsumedToken{.token = std::move(**used), .user = std::nullopt};
@@ -324,11 +326,7 @@ class SqliteStore final : public Store {
     {
       auto q = db.query(kUseVerificationToken, kOperation);
       if (!q) return q.error();
-      q->bind(identifier).bind(token_hash);
-      auto used = single_row(*q, [](const Query& row) {
-        return VerificationToken{
-            .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
-      });
+      auto used = use_token(*q, identifier, token_hash);
       if (!used) return used.error();
       out.token = std::move(*used);
     }
