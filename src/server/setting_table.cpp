@@ -1001,11 +1001,13 @@ std::string settings_help() {
 std::string settings_markdown() {
   std::string out = "| variable | default | meaning |\n|---|---|---|\n";
   for (const SettingSpec& spec : kSettings) {
-    std::string name = "`" + std::string(spec.name) + "`";
+    // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
+    std::string name(1, '`');
+    name.append(spec.name);
     if (spec.numbered_to > 0) {
-      name = "`" + std::string(spec.name) + "1` … `" + std::string(spec.name) +
-             std::to_string(spec.numbered_to) + "`";
+      name.append("1` … `").append(spec.name).append(std::to_string(spec.numbered_to));
     }
+    name += '`';
     out += "| " + name + " | " + std::string(spec.default_doc) + " | " + std::string(spec.help) +
            " |\n";
   }

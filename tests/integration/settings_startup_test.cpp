@@ -31,9 +31,12 @@ std::string shell_quote(const std::string& text) {
 
 // Runs `linkgate <arguments>` in a fresh directory with only `env` (and PATH) set.
 Run run_linkgate_with(const std::string& arguments, const std::map<std::string, std::string>& env) {
-  std::string command = "cd " + shell_quote(make_temp_dir()) + " && env -i PATH=/usr/bin:/bin";
-  for (const auto& [name, value] : env) command += " " + shell_quote(name + "=" + value);
-  command += " " + shell_quote(linkgate_binary()) + " " + arguments + " 2>&1";
+  // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
+  std::string command = "cd ";
+  command.append(shell_quote(make_temp_dir())).append(" && env -i PATH=/usr/bin:/bin");
+  for (const auto& [name, value] : env) command.append(" ").append(shell_quote(name + "=" + value));
+  command.append(" ").append(shell_quote(linkgate_binary())).append(" ").append(arguments);
+  command.append(" 2>&1");
   Run run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
