@@ -1,28 +1,23 @@
 #!/bin/sh
-# The container's entry point: for each secret setting NAME, NAME_FILE names a file whose content
-# becomes NAME (Docker and Compose secrets), and NAME_FILE is removed; then `linkgate "$@"` runs
-# in its place. The secret settings: AUTH_SECRET, DATABASE_URL, EMAIL_SERVER, PGPASSWORD (libpq's)
-# and every provider key AUTH_<PROVIDER>_KEY. Other variables that end in _FILE (such as
-# LINKGATE_SECRET_FILE or SSL_CERT_FILE) are paths and are left alone. Setting both NAME and
-# NAME_FILE, or naming a file that cannot be read, is an error.
+# The container's entry point. linkgate itself reads NAME_FILE for every secret setting (the file's
+# content becomes NAME: Docker and Compose secrets). PGPASSWORD is libpq's, not linkgate's, so it
+# is done here: PGPASSWORD_FILE names a file whose content becomes PGPASSWORD, and
+# PGPASSWORD_FILE is removed. Setting both, or naming a file that cannot be read, is an error.
+# Then `linkgate "$@"` runs in its place.
 set -eu
 
-secret_file_vars=$(env | sed -n -E \
-  's/^((AUTH_SECRET|DATABASE_URL|EMAIL_SERVER|PGPASSWORD|AUTH_[A-Z0-9]+_KEY)_FILE)=.*/\1/p')
-for file_var in $secret_file_vars; do
-  var=${file_var%_FILE}
-  path=$(printenv "$file_var")
-  if [ -n "$(printenv "$var" || true)" ]; then
-    echo "docker-entrypoint: both $var and $file_var are set; set one" >&2
+if [ -n "${PGPASSWORD_FILE:-}" ]; then
+  if [ -n "${PGPASSWORD:-}" ]; then
+    echo "docker-entrypoint: both PGPASSWORD and PGPASSWORD_FILE are set; set one" >&2
     exit 1
   fi
-  if [ ! -r "$path" ]; then
-    echo "docker-entrypoint: $file_var names $path, which cannot be read" >&2
+  if [ ! -r "$PGPASSWORD_FILE" ]; then
+    echo "docker-entrypoint: PGPASSWORD_FILE names $PGPASSWORD_FILE, which cannot be read" >&2
     exit 1
   fi
-  value=$(cat "$path")
-  export "$var=$value"
-  unset "$file_var"
-done
+  PGPASSWORD=$(cat "$PGPASSWORD_FILE")
+  export PGPASSWORD
+  unset PGPASSWORD_FILE
+fi
 
 exec /usr/bin/linkgate "$@"

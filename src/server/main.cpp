@@ -13,6 +13,7 @@
 #include "server/app.hpp"
 #include "server/deployment_check.hpp"
 #include "server/http_server.hpp"
+#include "server/setting_env_file.hpp"
 #include "server/setting_sources.hpp"
 #include "server/settings.hpp"
 
@@ -228,9 +229,17 @@ int main(int argc, char** argv) {
       "every problem listed");
   check_cmd->add_option("--config", check_config, "TOML file of settings, as for serve");
   bool settings_markdown = false;
+  bool settings_env = false;
+  bool settings_secrets_env = false;
   auto* settings_cmd = cli.add_subcommand("settings", "List every setting");
   settings_cmd->add_flag("--markdown", settings_markdown,
                          "As README.md's configuration table (Markdown)");
+  settings_cmd->add_flag("--env-file", settings_env,
+                         "As a commented environment file of every setting but the secrets "
+                         "(the package's /etc/linkgate/linkgate.env)");
+  settings_cmd->add_flag("--secrets-env-file", settings_secrets_env,
+                         "As a commented environment file of every secret (the package's "
+                         "/etc/linkgate/secrets.env)");
   std::string migrate_url;
   auto* migrate_cmd =
       cli.add_subcommand("migrate", "Create or upgrade the database schema (idempotent)");
@@ -254,9 +263,13 @@ int main(int argc, char** argv) {
   if (check_cmd->parsed()) return check(check_config);
   if (migrate_cmd->parsed()) return migrate(migrate_url);
   if (settings_cmd->parsed()) {
-    std::fputs(settings_markdown ? linkgate::server::settings_markdown().c_str()
-                                 : linkgate::server::settings_help().c_str(),
-               stdout);
+    using linkgate::server::EnvFileKind;
+    const std::string text =
+        settings_markdown      ? linkgate::server::settings_markdown()
+        : settings_env         ? linkgate::server::settings_env_file(EnvFileKind::settings)
+        : settings_secrets_env ? linkgate::server::settings_env_file(EnvFileKind::secrets)
+                               : linkgate::server::settings_help();
+    std::fputs(text.c_str(), stdout);
     return 0;
   }
   return serve(config_path, overrides);

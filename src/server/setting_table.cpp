@@ -745,8 +745,43 @@ std::optional<long long> parse_integer(std::string_view text) {
   return value;
 }
 
-// What a row allows, for messages and --help.
-std::string allowed_text(const SettingSpec& spec) {
+// The value in canonical form, or an Error worded as check_settings words it.
+Result<std::string> checked_value(const SettingSpec& spec, std::string_view name,
+                                  const std::string& value) {
+  auto bad = [&](const std::string& allowed) -> Error {
+    return Error{"configuration", invalid_setting_message(spec, name, value, allowed)};
+  };
+  switch (spec.type) {
+    case SettingType::integer: {
+      auto number = parse_integer(trim(value));
+      if (!number || *number < spec.min || *number > spec.max)
+        return bad(setting_allowed_text(spec));
+      return std::to_string(*number);
+    }
+    case SettingType::flag: {
+      auto flag = parse_flag(value);
+      if (!flag) return bad(setting_allowed_text(spec));
+      return std::string(*flag ? "true" : "false");
+    }
+    case SettingType::choice: {
+      const std::string wanted = lower(trim(value));
+      for (std::string_view choice : split_choices(spec.choices)) {
+        if (lower(std::string(choice)) == wanted) return std::string(choice);
+      }
+      return bad(setting_allowed_text(spec));
+    }
+    case SettingType::text:
+      break;
+  }
+  if (spec.check != nullptr) {
+    if (auto allowed = spec.check(value)) return bad(*allowed);
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string setting_allowed_text(const SettingSpec& spec) {
   switch (spec.type) {
     case SettingType::integer:
       return "a whole number from " + std::to_string(spec.min) + " to " + std::to_string(spec.max);
@@ -759,41 +794,6 @@ std::string allowed_text(const SettingSpec& spec) {
   }
   return "text";
 }
-
-// The value in canonical form, or an Error worded as check_settings words it.
-Result<std::string> checked_value(const SettingSpec& spec, std::string_view name,
-                                  const std::string& value) {
-  auto bad = [&](const std::string& allowed) -> Error {
-    return Error{"configuration", invalid_setting_message(spec, name, value, allowed)};
-  };
-  switch (spec.type) {
-    case SettingType::integer: {
-      auto number = parse_integer(trim(value));
-      if (!number || *number < spec.min || *number > spec.max) return bad(allowed_text(spec));
-      return std::to_string(*number);
-    }
-    case SettingType::flag: {
-      auto flag = parse_flag(value);
-      if (!flag) return bad(allowed_text(spec));
-      return std::string(*flag ? "true" : "false");
-    }
-    case SettingType::choice: {
-      const std::string wanted = lower(trim(value));
-      for (std::string_view choice : split_choices(spec.choices)) {
-        if (lower(std::string(choice)) == wanted) return std::string(choice);
-      }
-      return bad(allowed_text(spec));
-    }
-    case SettingType::text:
-      break;
-  }
-  if (spec.check != nullptr) {
-    if (auto allowed = spec.check(value)) return bad(*allowed);
-  }
-  return value;
-}
-
-}  // namespace
 
 std::vector<std::string> setting_names(const SettingSpec& spec) {
   if (spec.numbered_to == 0) return {std::string(spec.name)};
@@ -992,7 +992,7 @@ std::string settings_help() {
     out += "  " + name;
     if (spec.secret) out += " (secret)";
     out += "\n      default: " + plain(spec.default_doc);
-    if (spec.type != SettingType::text) out += "; allowed: " + allowed_text(spec);
+    if (spec.type != SettingType::text) out += "; allowed: " + setting_allowed_text(spec);
     out += "\n      " + plain(spec.help) + "\n";
   }
   return out;

@@ -69,6 +69,9 @@ Result<void> check_settings(const EnvLookup& env);
 // Every set variable's problem, one line each as check_settings words them (`linkgate check`).
 std::vector<std::string> setting_problems(const EnvLookup& env);
 
+// What a row allows, in words ("a whole number from 0 to 65535", "one of a, b", "text").
+std::string setting_allowed_text(const SettingSpec& spec);
+
 // The settings as `--help` lists them: by group, each with its default and what it allows.
 std::string settings_help();
 

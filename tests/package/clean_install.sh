@@ -105,13 +105,29 @@ echo "  $version"
 expected="linkgate $(dpkg-deb -f "$deb" Version)"
 [ "$version" = "$expected" ] || fail "linkgate version said '$version', expected '$expected'"
 
-# As the service does: an unprivileged user in a state directory of its own, with the settings of
-# the packaged /etc/linkgate/linkgate.env and secrets.env as they are (read as root, as systemd
-# reads its EnvironmentFile=s; `serve --port 0` below overrides only the port).
+step "/etc/linkgate's files are the installed binary's settings table, every setting commented"
+for file in linkgate.env secrets.env; do
+  flag=--env-file
+  [ "$file" = secrets.env ] && flag=--secrets-env-file
+  in_root /usr/bin/linkgate settings "$flag" | cmp -s - "$root/etc/linkgate/$file" ||
+    fail "/etc/linkgate/$file differs from \`linkgate settings $flag\`"
+  grep -qE '^#(AUTH_URL|AUTH_SECRET)=' "$root/etc/linkgate/$file" ||
+    fail "/etc/linkgate/$file lists no setting"
+  ! grep -vqE '^(#.*)?$' "$root/etc/linkgate/$file" ||
+    fail "/etc/linkgate/$file sets a setting: the package's files only document them"
+done
+mode=$(stat -c %a "$root/etc/linkgate/secrets.env")
+[ "$mode" = 600 ] || fail "/etc/linkgate/secrets.env has mode $mode, not 600"
+
+# As the service does: an unprivileged user in a state directory of its own, with the unit's
+# Environment= (HOST=127.0.0.1) and then the settings of the packaged /etc/linkgate/linkgate.env
+# and secrets.env as they are (read as root, as systemd reads its EnvironmentFile=s; `serve
+# --port 0` below overrides only the port).
 in_root install -d -o nobody -g nogroup -m 0700 /var/lib/linkgate
-mapfile -t settings < <(grep -hE '^[A-Za-z_][A-Za-z0-9_]*=' "$root/etc/linkgate/linkgate.env" \
+mapfile -t settings < <(sed -n 's/^Environment=//p' "$root/lib/systemd/system/linkgate.service";
+  grep -hE '^[A-Za-z_][A-Za-z0-9_]*=' "$root/etc/linkgate/linkgate.env" \
   "$root/etc/linkgate/secrets.env")
-echo "  settings from /etc/linkgate: ${settings[*]}"
+echo "  settings from the unit and /etc/linkgate: ${settings[*]}"
 # A command prefix rather than a function: started in the background, a simple command is the
 # process that `$!` names (chroot, which execs env, which execs linkgate), so `kill` reaches it.
 as_service=(chroot --userspec=nobody:nogroup "$root" env -i --chdir=/var/lib/linkgate
@@ -120,8 +136,9 @@ step "linkgate migrate"
 "${as_service[@]}" /usr/bin/linkgate migrate || fail "linkgate migrate"
 [ -f "$root/var/lib/linkgate/linkgate.db" ] || fail "migrate made no linkgate.db"
 
-# serve starts through the container image's entry point with AUTH_SECRET_FILE, so that its
-# NAME_FILE handling is checked too (in this root, not in a container).
+# serve starts through the container image's entry point with AUTH_SECRET_FILE, so that the
+# image's way in and linkgate's NAME_FILE handling are checked too (in this root, not in a
+# container).
 step "linkgate serve on a free loopback port, through docker-entrypoint.sh with AUTH_SECRET_FILE"
 install -m 0755 "$(dirname "$0")/../../packaging/docker-entrypoint.sh" "$root/usr/local/bin/"
 head -c 33 /dev/urandom | base64 >"$root/tmp/auth_secret"
