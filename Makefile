@@ -49,7 +49,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps package-deps node-deps interop-deps e2e-deps fuzz-deps build server fuzz-build run \
   test package \
-  test-sanitize fuzz format clean bench-deps bench-build bench bench-scale bench-micro
+  test-sanitize fuzz format clean bench-deps bench-build bench bench-scale bench-micro bench-nodes
 
 all: build
 
@@ -183,6 +183,11 @@ bench: bench-micro
 # Cases 2, 4 and 5 on an empty database, then with 1 000 000 users, sessions and tokens.
 bench-scale: bench-build
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bench/run.sh scale
+
+# Sign-in with one and two nodes on one PostgreSQL, directly and through PgBouncer:
+# bench/results/nodes.md.
+bench-nodes: bench-build
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bench/run.sh nodes
 
 format:
 	find include src tests bench examples fuzz -name '*.hpp' -o -name '*.cpp' 2>/dev/null | \

@@ -1,5 +1,5 @@
 // Writes the markdown report of a bench/run.sh run (stdout) from its results (JSON lines).
-//   node report.mjs load|scale RESULTS.jsonl LINKGATE_BINARY PG_URL
+//   node report.mjs load|scale|nodes RESULTS.jsonl LINKGATE_BINARY PG_URL
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
@@ -52,17 +52,20 @@ const names = {
 const out = [];
 const cpu = os.cpus();
 const load = os.loadavg().map((x) => x.toFixed(2)).join(", ");
-out.push(mode === "load" ? "# linkgate vs Auth.js: load benchmark" : "# linkgate: cost against the size of the data");
+out.push({ load: "# linkgate vs Auth.js: load benchmark", scale: "# linkgate: cost against the size of the data",
+  nodes: "# linkgate: one and two nodes on one PostgreSQL, directly and through PgBouncer" }[mode]);
 out.push("");
 out.push(`- Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`);
 out.push(`- Machine: ${cpu[0]?.model ?? "unknown"}, ${cpu.length} CPUs, ` +
   `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${os.release()}; load average at the end ${load}`);
 out.push(`- linkgate: ${sh(linkgate, ["version"])} (${sh("git", ["-C", new URL("..", import.meta.url).pathname, "rev-parse", "--short", "HEAD"])}), Release build`);
-out.push(`- Auth.js: @auth/core ${pkg("@auth/core")}, @auth/express ${pkg("@auth/express")}, ` +
+if (mode === "load") {
+  out.push(`- Auth.js: @auth/core ${pkg("@auth/core")}, @auth/express ${pkg("@auth/express")}, ` +
   `@auth/pg-adapter ${pkg("@auth/pg-adapter")}, express ${pkg("express")}, pg ${pkg("pg")}, Node ${process.version} (one process)`);
+}
 out.push(`- PostgreSQL: ${sh("psql", [pgUrl, "-qAt", "-c", "SHOW server_version"])} (private cluster, fsync off, synchronous_commit ${sh("psql", [pgUrl, "-qAt", "-c", "SHOW synchronous_commit"])}), ` +
   `${sh("wrk", ["-v"]).split("\n")[0].split(" [")[0]}`);
-out.push(`- Load: wrk, ${env.BENCH_WRK_THREADS} threads, ${env.BENCH_CONNECTIONS} keep-alive connections, ` +
+out.push(`- Load: wrk, ${mode === "nodes" ? "one thread per node" : `${env.BENCH_WRK_THREADS} threads`}, ${env.BENCH_CONNECTIONS} keep-alive connections, ` +
   `${env.BENCH_WARMUP} s warm-up then ${env.BENCH_DURATION} s measured, on loopback; every server and wrk share the same cores`);
 out.push("");
 
@@ -147,6 +150,28 @@ if (mode === "load") {
   out.push("");
   out.push(`Idle RSS is read 1 s after a server starts, before its case. Idle again 1 s after the load ` +
     `(not a target; the libraries the requests loaded and the heap the load kept): ${mib(after)} MiB at most.`);
+} else if (mode === "nodes") {
+  out.push(`- PgBouncer: ${sh("/usr/sbin/pgbouncer", ["--version"]).split("\n")[0]}, transaction pooling, ` +
+    "linkgate with DATABASE_PREPARED_STATEMENTS=false behind it; each node has the default pool (DATABASE_POOL_SIZE 16)");
+  out.push("- With two nodes, one wrk per node (one thread, half the connections each) at once; req/s is their sum, p50/p99 the worse node's.");
+  out.push("");
+  out.push("On this machine every node, PostgreSQL, PgBouncer and wrk share the same two cores, so a second node " +
+    "adds no CPU: these rows check what a second node and PgBouncer cost, not how linkgate scales out.");
+  out.push("");
+  out.push("| case | path to PostgreSQL | nodes | req/s | p50 ms | p99 ms | bad answers | vs 1 node direct |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|");
+  for (const c of ["4", "5"]) {
+    const base = rows.find((r) => r.case === c && r.label === "direct" && r.nodes === 1);
+    for (const label of ["direct", "pgbouncer"]) {
+      for (const n of [1, 2]) {
+        const r = rows.find((x) => x.case === c && x.label === label && x.nodes === n);
+        if (!r) continue;
+        out.push(`| ${names[c]} | ${label === "direct" ? "direct" : "PgBouncer"}${r.ok ? "" : ` FAILED: ${r.note}`} | ${n} | ` +
+          `${r.ok ? fmt(r.rps) : "n/a"} | ${r.ok ? ms(r.p50_us) : "n/a"} | ${r.ok ? ms(r.p99_us) : "n/a"} | ` +
+          `${r.ok ? r.bad : "n/a"} | ${r.ok && base?.ok ? fmt((100 * r.rps) / base.rps) + " %" : "n/a"} |`);
+      }
+    }
+  }
 } else {
   out.push(`Rows loaded for "scaled": ${env.BENCH_SCALE_ROWS} users, sessions and outstanding verification tokens (generate_series), then VACUUM ANALYZE.`);
   out.push("");

@@ -6,6 +6,9 @@
 #   bench/run.sh scale   cases 2 (PostgreSQL), 4 and 5 against linkgate on an empty database,
 #                        then again with BENCH_SCALE_ROWS users, sessions and outstanding tokens;
 #                        writes bench/results/scale.md
+#   bench/run.sh nodes   cases 4 and 5 (sign-in: link requested; link redeemed) against 1 and 2
+#                        linkgate nodes on one PostgreSQL, directly and through PgBouncer in
+#                        transaction mode; writes bench/results/nodes.md
 #
 # Needs: build/linkgate and build/bench/bench_server (make bench builds them), wrk, node with
 # bench/authjs/node_modules (npm ci), Debian's postgresql (a private cluster is started through
@@ -18,8 +21,8 @@ root=$(dirname "$bench")
 source "$bench/env.sh"
 export BENCH_DURATION BENCH_WARMUP BENCH_CONNECTIONS BENCH_WRK_THREADS BENCH_SCALE_ROWS
 mode=${1:-load}
-case "$mode" in load | scale) ;; *)
-  echo "usage: bench/run.sh load|scale" >&2
+case "$mode" in load | scale | nodes) ;; *)
+  echo "usage: bench/run.sh load|scale|nodes" >&2
   exit 2
   ;;
 esac
@@ -30,7 +33,8 @@ for f in "$linkgate" "$bench_server"; do
   [ -x "$f" ] || { echo "run.sh: $f is missing: run make bench" >&2; exit 1; }
 done
 command -v wrk >/dev/null || { echo "run.sh: wrk is missing: run make bench-deps" >&2; exit 1; }
-[ -d "$bench/authjs/node_modules/@auth/core" ] ||
+# Auth.js runs only in the load cases.
+[ "$mode" != load ] || [ -d "$bench/authjs/node_modules/@auth/core" ] ||
   { echo "run.sh: bench/authjs/node_modules is missing: run make bench-deps" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/linkgate-bench-XXXXXX")
@@ -38,6 +42,7 @@ results=$work/results.jsonl
 : >"$results"
 server_pid=""
 fake_pid=""
+node_pids=()
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
 
@@ -51,6 +56,8 @@ stop_server() {
 
 cleanup() {
   stop_server
+  stop_nodes
+  "$root/tests/pg/stop_pgbouncer.sh" "$work/pgbouncer" >/dev/null 2>&1 || true
   if [ -n "$fake_pid" ]; then
     kill "$fake_pid" 2>/dev/null || true
     wait "$fake_pid" 2>/dev/null || true
@@ -264,6 +271,78 @@ measure() {
     "$((pg_after - pg_before))" "$(getconf CLK_TCK)"
 }
 
+# --- several nodes (mode nodes) -----------------------------------------------------------------
+stop_nodes() {
+  local pid
+  for pid in "${node_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${node_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  node_pids=()
+}
+
+# start_nodes COUNT DATABASE_URL [VAR=value …]: COUNT linkgate nodes (database sessions) on
+# LINKGATE_BENCH_PORT, +10, …, each with the bench's settings plus the extra ones.
+start_nodes() {
+  local count=$1 url=$2 i port envs=()
+  shift 2
+  stop_nodes
+  for ((i = 0; i < count; i++)); do
+    port=$((LINKGATE_BENCH_PORT + 10 * i))
+    mapfile -t envs < <(linkgate_env database "$url")
+    env -i PATH="$PATH" HOME="${HOME:-/root}" "${envs[@]}" PORT="$port" "$@" "$linkgate" serve \
+      >>"$work/linkgate.log" 2>&1 &
+    node_pids+=($!)
+    wait_ready "$port" "$!" "$work/linkgate.log"
+  done
+  sleep 1
+}
+
+# measure_nodes CASE LABEL COUNT: warm-up, then the measured run, with one wrk per node (each
+# with its share of the connections) at once; appends one row that sums them.
+measure_nodes() {
+  local id=$1 label=$2 count=$3 script path i port pids=() ok=true note=""
+  case "$id" in
+    4) script=signin.lua path=/api/auth/signin/postmark case_cookie=$csrf_cookie case_csrf=$csrf_token ;;
+    5) script=callback.lua path=/api/auth/callback/postmark case_cookie="" case_csrf="" ;;
+  esac
+  local connections=$((BENCH_CONNECTIONS / count))
+  for phase in warm main; do
+    local seconds=$BENCH_WARMUP
+    [ "$phase" = main ] && seconds=$BENCH_DURATION
+    pids=()
+    for ((i = 0; i < count; i++)); do
+      local prefix="$phase$i-$RANDOM$RANDOM"
+      [ "$id" = 5 ] && prepare_tokens "$prefix" "$BENCH_TOKENS"
+      port=$((LINKGATE_BENCH_PORT + 10 * i))
+      env BENCH_WRK_DIR="$bench/wrk" BENCH_OUT="$work/$phase-$i.json" BENCH_WRK_THREADS=1 \
+        BENCH_PREFIX="$prefix" BENCH_COOKIE="$case_cookie" BENCH_CSRF="$case_csrf" \
+        wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s -s "$bench/wrk/$script" \
+        "http://127.0.0.1:$port$path" >"$work/wrk-$i.log" 2>&1 &
+      pids+=($!)
+    done
+    [ "$phase" = main ] && log "case $id, $label: load ${seconds}s, $count node(s), $BENCH_CONNECTIONS connections"
+    for pid in "${pids[@]}"; do wait "$pid" || { ok=false note="wrk failed"; }; done
+  done
+  for ((i = 0; i < count; i++)); do
+    kill -0 "${node_pids[$i]}" 2>/dev/null || { ok=false note="a node exited during the load"; }
+  done
+  stop_nodes
+  clean_load_rows
+  node -e '
+    const fs = require("fs");
+    const [id, label, count, ok, note, work] = process.argv.slice(1);
+    const row = { case: id, label, nodes: +count, ok: ok === "true", note };
+    if (row.ok) {
+      const parts = [...Array(+count).keys()].map((i) => JSON.parse(fs.readFileSync(`${work}/main-${i}.json`, "utf8")));
+      row.rps = parts.reduce((a, w) => a + w.requests / (w.duration_us / 1e6), 0);
+      row.p50_us = Math.max(...parts.map((w) => w.p50_us));
+      row.p99_us = Math.max(...parts.map((w) => w.p99_us));
+      row.bad = parts.reduce((a, w) => a + w.bad + w.errors.status + w.errors.timeout, 0);
+    }
+    fs.appendFileSync(process.env.RESULTS, JSON.stringify(row) + "\n");
+    console.error(row.ok ? `  ${row.rps.toFixed(0)} req/s, p50 ${row.p50_us} us, p99 ${row.p99_us} us, bad ${row.bad}` : `  FAILED: ${note}`);
+  ' "$id" "$label" "$count" "$ok" "$note" "$work"
+}
+
 # --- shared set-up -----------------------------------------------------------------------------
 log "starting a private PostgreSQL cluster"
 # synchronous_commit at PostgreSQL's default (on; the test clusters turn it off): with it off,
@@ -286,7 +365,10 @@ csrf_token=$(printf '%s' "bench-csrf-$RANDOM$RANDOM" | sha256sum | cut -c1-64)
 csrf_hash=$(printf '%s%s' "$csrf_token" "$BENCH_SECRET" | sha256sum | cut -c1-64)
 csrf_cookie="authjs.csrf-token=$csrf_token%7C$csrf_hash"
 db_cookie="authjs.session-token=bench-session-token"
-jwt_cookie="authjs.session-token=$(cd "$bench/authjs" && node mint.mjs "$BENCH_SECRET" 1 bench@bench.example)"
+jwt_cookie=""
+if [ "$mode" = load ]; then # case 1's JWT, minted by Auth.js's own code
+  jwt_cookie="authjs.session-token=$(cd "$bench/authjs" && node mint.mjs "$BENCH_SECRET" 1 bench@bench.example)"
+fi
 
 # run CASE SERVER LABEL STRATEGY DATABASE_URL (skipped unless "CASE:SERVER" is in BENCH_ONLY,
 # when that is set)
@@ -330,6 +412,18 @@ if [ "$mode" = load ]; then
   out=$bench/results/latest.md
   # A partial run (BENCH_ONLY) reports into its own directory, never over the full table.
   [ -z "${BENCH_ONLY:-}" ] || out=$work/partial.md
+elif [ "$mode" = nodes ]; then
+  "$root/tests/pg/start_pgbouncer.sh" "$work/pg" "$work/pgbouncer" >&2
+  pgbouncer_url=$(cat "$work/pgbouncer/url")
+  for c in 4 5; do
+    for n in 1 2; do
+      start_nodes "$n" "$pg_url"
+      measure_nodes "$c" direct "$n"
+      start_nodes "$n" "$pgbouncer_url" DATABASE_PREPARED_STATEMENTS=false
+      measure_nodes "$c" pgbouncer "$n"
+    done
+  done
+  out=$bench/results/nodes.md
 else
   for c in 2p 4 5; do run "$c" linkgate empty database "$pg_url"; done
   log "loading $BENCH_SCALE_ROWS users, sessions and outstanding tokens"
