@@ -2,12 +2,13 @@
 // streaming standby (tests/pg/start_standby.sh), linkgate on the multi-host URL
 // (target_session_attrs=read-write, host names it resolves itself), a driver that keeps signing
 // in through the dev outbox and checking sessions; the primary is killed (pg_ctl stop -m
-// immediate) and, a second later, the standby promoted. Checked: no request ever fails with
-// anything but 503 and Retry-After, none waits past a bound, service comes back within seconds of
-// the promotion without a restart, every session answered before or during the failover is still
-// there with its user afterwards, every link answered with 302 to verify-request still signs in
-// exactly once, and a JWT node keeps answering its sessions throughout. The figures (requests
-// failed, for how long) are printed for docs/deployment.md.
+// immediate) and, a second later, the standby promoted. Checked: /readyz answers 503 in the gap
+// and 200 after it; no request ever fails with anything but 503 and Retry-After, none waits past
+// a bound, service comes back within seconds of the promotion without a restart, every session
+// answered before or during the failover is still there with its user afterwards, every link
+// answered with 302 to verify-request still signs in exactly once, and a JWT node keeps answering
+// its sessions throughout. The figures (requests failed, for how long) are printed for
+// docs/deployment.md.
 #include "integration/harness.hpp"
 #include "integration/postgres_harness.hpp"
 
@@ -218,7 +219,12 @@ TEST(PostgresFailover, PromotedStandbyTakesOverWithinSecondsAndNothingAcknowledg
   std::this_thread::sleep_for(2s);
   const auto killed = Clock::now();
   ASSERT_TRUE(clusters.control(clusters.primary(), "kill"));
-  std::this_thread::sleep_for(1s);
+  // In the gap, /readyz says the node is not ready (a load balancer takes it out); it asks the
+  // store with a bound of its own, so it answers within the gap.
+  std::this_thread::sleep_for(200ms);
+  TestClient probe(node.host(), node.port());
+  const auto readyz_in_gap = probe.get("/readyz");
+  std::this_thread::sleep_until(killed + 1s);
   const auto promote_asked = Clock::now();
   const bool promoted = clusters.control(clusters.standby(), "promote");
   const auto promoted_at = Clock::now();
@@ -226,6 +232,10 @@ TEST(PostgresFailover, PromotedStandbyTakesOverWithinSecondsAndNothingAcknowledg
   stop = true;
   driver.join();
   ASSERT_TRUE(promoted);
+  EXPECT_EQ(readyz_in_gap.status, 503) << readyz_in_gap.body;
+  EXPECT_LT(promote_asked - killed, 2s) << "/readyz took too long to answer in the gap";
+  const auto readyz_after = probe.get("/readyz");
+  EXPECT_EQ(readyz_after.status, 200) << readyz_after.body;
 
   // The figures.
   int failed = 0;
