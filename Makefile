@@ -25,9 +25,10 @@ PACKAGE_DEB_PACKAGES := dpkg-dev file
 # PostgreSQL server runs as a private cluster (tests/pg/start_cluster.sh). nginx (Debian 12's has
 # auth_request built in; nginx-light is only a transitional package there) and caddy run
 # examples/gateway/ in tests/gateway/, with python3. lintian, mmdebstrap and systemd check the
-# Debian package (tests/package); curl signs in through the installed package.
+# Debian package (tests/package); curl signs in through the installed package. prometheus ships
+# promtool, which checks the text of /metrics (tests/integration/metrics_test.cpp).
 TEST_DEB_PACKAGES := libgtest-dev libgmock-dev libbenchmark-dev postgresql nginx caddy python3 \
-  $(PACKAGE_DEB_PACKAGES) lintian mmdebstrap systemd curl pgbouncer
+  $(PACKAGE_DEB_PACKAGES) lintian mmdebstrap systemd curl pgbouncer prometheus
 
 # The Auth.js interop test (tests/interop/authjs) runs node with the @auth/core that
 # package-lock.json pins. Debian's nodejs/npm are installed only when the `node`/`npm` commands

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "linkgate/config.hpp"
 #include "linkgate/http.hpp"
@@ -42,6 +43,12 @@ class Auth {
   // A server whose store waits the same way (Store::waits_on_fibers) may run such a request on a
   // fiber of its event loop, where a wait suspends only the fiber.
   bool waits_on_fibers(const Request& request) const;
+
+  // The name of the route handle(request) takes, from a fixed set: the actions ("providers",
+  // "session", "csrf", "signin", "signout", "callback", "verify-request", "error", "verify"),
+  // "home" and "outbox" (the dev outbox's pages), or "other". Never the raw path, so a server
+  // may label metrics with it: no request can make a new name.
+  std::string_view route_name(const Request& request) const;
 
   const AuthConfig& config() const;
 

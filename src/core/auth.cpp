@@ -330,6 +330,20 @@ bool has_blocking_hooks(const AuthConfig& config) {
 
 }  // namespace
 
+std::string_view Auth::route_name(const Request& request) const {
+  const core::AuthState& s = impl_->state;
+  if (s.config.dev_outbox_pages) {
+    if (request.path == "/dev/outbox" || request.path == "/dev/outbox.json") return "outbox";
+    if (request.path == "/") return "home";
+  }
+  auto route = parse_route(request.path, s.base_path);
+  if (!route) return "other";
+  for (std::string_view action : kActions) {
+    if (action == route->action) return action;
+  }
+  return "other";
+}
+
 bool Auth::may_block_long(const Request& request) const {
   const auto& s = impl_->state;
   if (has_blocking_hooks(s.config)) return !is_pure(request);

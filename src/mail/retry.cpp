@@ -78,6 +78,7 @@ class RetryingMailer final : public Mailer {
       log(LogLevel::warn, "email: try " + std::to_string(tries) + " of " +
                               std::to_string(policy_.max_tries) + " failed: " + last_error +
                               "; retrying in " + std::to_string(wait.count()) + " ms");
+      if (policy_.on_retry) policy_.on_retry(transport_->id());
       policy_.sleep(wait);
     }
     if (tries == 0) {

@@ -36,6 +36,9 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{4000};
   // Where retries are reported; unset: silent. Messages never carry secrets.
   std::function<void(LogLevel, const std::string&)> log;
+  // Called with the transport's id (e.g. "postmark") before each retry: a failed try that will
+  // be tried again. Unset: nothing is told. Runs on the sending thread.
+  std::function<void(const std::string& provider)> on_retry;
 
   // Seams for tests; unset means the real thing.
   // Default: io::sleep_until (suspends only a fiber of the event loop). A sleep set here makes the

@@ -29,13 +29,15 @@ bool is_postgres_url(const std::string& url) {
   return url.starts_with("postgres://") || url.starts_with("postgresql://");
 }
 
-Result<std::shared_ptr<Store>> open_store(const std::string& database_url, int pool_size,
-                                          int batches, bool prepared_statements) {
+Result<std::shared_ptr<Store>> open_store(
+    const std::string& database_url, int pool_size, int batches, bool prepared_statements,
+    std::function<void(std::string_view, std::chrono::nanoseconds)> on_statement) {
   if (is_postgres_url(database_url)) {
     store::PostgresOptions options;
     options.pool_size = pool_size;
     options.batches = batches;
     options.prepared_statements = prepared_statements;
+    options.on_statement = std::move(on_statement);
     return store::open_postgres_store(database_url, options);
   }
   auto path = sqlite_path_from_url(database_url);
@@ -55,13 +57,23 @@ Result<std::vector<std::string>> migrate_database(const std::string& database_ur
   return store::migrate_sqlite(*path);
 }
 
-Result<App> build_app(const Settings& settings) {
+Result<App> build_app(const Settings& settings, const AppMetrics* metrics,
+                      metrics::Registry* registry) {
   // Templates first: a broken one stops the server before anything else is opened.
   auto templates = load_templates(settings.email_template_dir, settings.locale_dir);
   if (!templates) return templates.error();
-  auto store = open_store(settings.database_url, settings.database_pool_size,
-                          settings.database_batches, settings.database_prepared_statements);
+  std::function<void(std::string_view, std::chrono::nanoseconds)> on_statement;
+  if (metrics && metrics->store) {
+    on_statement = [store_metrics = metrics->store](std::string_view operation,
+                                                    std::chrono::nanoseconds took) {
+      store_metrics->observe(operation, took);
+    };
+  }
+  auto store =
+      open_store(settings.database_url, settings.database_pool_size, settings.database_batches,
+                 settings.database_prepared_statements, std::move(on_statement));
   if (!store) return store.error();
+  if (registry) StoreMetrics::register_pool(*registry, *store);
 
   AuthConfig config;
   config.url = settings.auth_url;
@@ -98,7 +110,14 @@ Result<App> build_app(const Settings& settings) {
     }
   };
 
-  auto providers = build_email_providers(settings, config.log);
+  std::function<void(const std::string&)> on_retry;
+  if (metrics && metrics->mail) {
+    for (const auto& p : settings.email.providers) metrics->mail->add_provider(p.id);
+    on_retry = [mail_metrics = metrics->mail](const std::string& provider) {
+      mail_metrics->retried(provider);
+    };
+  }
+  auto providers = build_email_providers(settings, config.log, std::move(on_retry));
   if (!providers) return providers.error();
   config.providers = std::move(*providers);
   if (settings.outbox) {
@@ -109,6 +128,12 @@ Result<App> build_app(const Settings& settings) {
     outbox.max_age = settings.token_max_age;
     outbox.mailer = mail::make_outbox_mailer(*store, "outbox");
     config.providers.push_back(std::move(outbox));
+  }
+
+  if (metrics && metrics->mail) {
+    for (auto& provider : config.providers) {
+      provider.mailer = metrics->mail->counted(provider.id, std::move(provider.mailer));
+    }
   }
 
   App app;

@@ -133,6 +133,12 @@ struct HttpServer::Impl {
     return auth.handle(request);
   }
 
+  std::string_view route_name(const Request& request) const {
+    if (request.path == "/healthz") return "healthz";
+    if (request.path == "/readyz") return "readyz";
+    return auth.route_name(request);
+  }
+
   // The outcome of one readiness check, shared by the worker that runs it and the request
   // that waits for it (which may give up first).
   struct ReadyCheck {
@@ -243,7 +249,11 @@ struct HttpServer::Impl {
       } answered{in_flight};
       const bool head = in.method() == http::verb::head;
       const unsigned version = in.version();
-      Response response = co_await respond(to_request(in, remote));
+      const auto started = options.metrics ? std::chrono::steady_clock::now()
+                                           : std::chrono::steady_clock::time_point();
+      Request request = to_request(in, remote);
+      const std::string_view route = options.metrics ? route_name(request) : std::string_view();
+      Response response = co_await respond(std::move(request));
       // Once shutdown began, each answer closes its connection.
       const bool keep_alive = in.keep_alive() && !stopping.load();
       auto reply = serialize_response(response, version, keep_alive, head);
@@ -251,6 +261,9 @@ struct HttpServer::Impl {
       auto [write_error, written] =
           co_await asio::async_write(socket, asio::buffer(reply), use_tuple);
       (void)written;
+      if (options.metrics) {
+        options.metrics->record(route, response.status, std::chrono::steady_clock::now() - started);
+      }
       if (write_error || !keep_alive) break;
     }
     boost::system::error_code ignored;

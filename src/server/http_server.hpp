@@ -14,6 +14,7 @@
 
 #include "linkgate/auth.hpp"
 #include "linkgate/result.hpp"
+#include "server/http_metrics.hpp"
 
 namespace linkgate::server {
 
@@ -42,6 +43,8 @@ struct HttpServerOptions {
   // Called on SIGHUP, on the event loop's thread (e.g. to reload templates). The server keeps
   // serving whatever it does; without one, SIGHUP is logged and otherwise ignored.
   std::function<void()> on_hangup;
+  // Where each answered request is counted (by route and status class) and timed; unset: nowhere.
+  std::shared_ptr<const HttpMetrics> metrics;
 };
 
 class HttpServer {

@@ -35,13 +35,15 @@ Result<std::shared_ptr<mail::Transport>> make_transport(const EmailProviderSetti
 }  // namespace
 
 Result<std::vector<EmailProvider>> build_email_providers(
-    const Settings& settings, std::function<void(LogLevel, const std::string&)> log) {
+    const Settings& settings, std::function<void(LogLevel, const std::string&)> log,
+    std::function<void(const std::string& provider)> on_retry) {
   const EmailSettings& email = settings.email;
   mail::RetryPolicy policy;
   policy.max_tries = email.retry_max_tries;
   policy.budget = email.retry_budget;
   policy.base_delay = email.retry_base_delay;
   policy.log = log;
+  policy.on_retry = std::move(on_retry);
 
   std::shared_ptr<Mailer> fallback;
   if (!email.fallback.empty()) {

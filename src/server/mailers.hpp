@@ -13,8 +13,10 @@
 
 namespace linkgate::server {
 
-// Errors (kind "configuration") for an EMAIL_SERVER that cannot be used.
+// Errors (kind "configuration") for an EMAIL_SERVER that cannot be used. `on_retry`, when set,
+// is told the provider of each retry (mail::RetryPolicy::on_retry).
 Result<std::vector<EmailProvider>> build_email_providers(
-    const Settings& settings, std::function<void(LogLevel, const std::string&)> log);
+    const Settings& settings, std::function<void(LogLevel, const std::string&)> log,
+    std::function<void(const std::string& provider)> on_retry = {});
 
 }  // namespace linkgate::server

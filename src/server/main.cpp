@@ -13,6 +13,9 @@
 #include "server/app.hpp"
 #include "server/deployment_check.hpp"
 #include "server/http_server.hpp"
+#include "server/metrics_address.hpp"
+#include "server/metrics_listener.hpp"
+#include "server/process_metrics.hpp"
 #include "server/setting_env_file.hpp"
 #include "server/setting_sources.hpp"
 #include "server/settings.hpp"
@@ -84,7 +87,20 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
   }
   if (!secret_note->empty()) spdlog::warn("{}", *secret_note);
 
-  auto app = linkgate::server::build_app(*settings);
+  // LINKGATE_METRICS_ADDR: the registry every part records into, served by its own listener.
+  std::unique_ptr<linkgate::metrics::Registry> metrics;
+  std::shared_ptr<linkgate::server::HttpMetrics> http_metrics;
+  linkgate::server::AppMetrics app_metrics;
+  if (!settings->metrics_addr.empty()) {
+    metrics = std::make_unique<linkgate::metrics::Registry>();
+    linkgate::server::register_process_metrics(*metrics, LINKGATE_VERSION);
+    http_metrics = std::make_shared<linkgate::server::HttpMetrics>(*metrics);
+    app_metrics.store = std::make_shared<linkgate::server::StoreMetrics>(*metrics);
+    app_metrics.mail = std::make_shared<linkgate::server::MailMetrics>(*metrics);
+  }
+
+  auto app =
+      linkgate::server::build_app(*settings, metrics ? &app_metrics : nullptr, metrics.get());
   if (!app) {
     spdlog::critical("startup: {}", app.error().message);
     return 2;
@@ -115,11 +131,26 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
         settings->email_template_dir.empty() ? "unset" : settings->email_template_dir,
         settings->locale_dir.empty() ? "unset" : settings->locale_dir);
   };
+  options.metrics = http_metrics;
   linkgate::server::HttpServer server(*app->auth, app->store, options);
   auto port = server.listen();
   if (!port) {
     spdlog::critical("startup: {}", port.error().message);
     return 1;
+  }
+  std::unique_ptr<linkgate::server::MetricsListener> metrics_listener;
+  if (metrics) {
+    const auto address = linkgate::server::parse_metrics_address(settings->metrics_addr);
+    metrics_listener =
+        std::make_unique<linkgate::server::MetricsListener>(*metrics, address->host, address->port);
+    auto metrics_port = metrics_listener->start();
+    if (!metrics_port) {
+      spdlog::critical("startup: {}", metrics_port.error().message);
+      return 1;
+    }
+    const bool v6 = address->host.find(':') != std::string::npos;
+    std::printf("linkgate metrics at http://%s%s%s:%d/metrics\n", v6 ? "[" : "",
+                address->host.c_str(), v6 ? "]" : "", *metrics_port);
   }
   std::string shown_host = settings->host == "0.0.0.0" ? "localhost" : settings->host;
   std::string signin_base = settings->auth_url.empty()
@@ -144,6 +175,7 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
               *port, signin_base.c_str());
   std::fflush(stdout);
   server.run();
+  if (metrics_listener) metrics_listener->stop();
   spdlog::info("stopped");
   if (server.abandoned_requests()) {
     // Requests past LINKGATE_SHUTDOWN_TIMEOUT may still hold worker threads: do not wait for them.

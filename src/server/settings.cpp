@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "crypto/random.hpp"
+#include "server/metrics_address.hpp"
 
 namespace linkgate::server {
 
@@ -57,6 +58,25 @@ Result<void> check_production(const Settings& s) {
         "EMAIL_SERVER, ...; see docs/providers.md)");
   }
   return {};
+}
+
+// LINKGATE_METRICS_ADDR: the metrics have no authentication, so production refuses an address
+// other hosts can reach unless LINKGATE_METRICS_ALLOW_REMOTE=true says that is meant.
+Result<std::string> read_metrics_address(const EnvLookup& env, bool production) {
+  auto text = setting_text(env, "LINKGATE_METRICS_ADDR");
+  if (!text) return text.error();
+  auto allow_remote = setting_flag(env, "LINKGATE_METRICS_ALLOW_REMOTE");
+  if (!allow_remote) return allow_remote.error();
+  if (text->empty()) return *text;
+  const auto address = parse_metrics_address(*text);  // checked by its row
+  if (production && address && !address->loopback && !*allow_remote) {
+    return configuration(invalid_setting_message(
+        *find_setting("LINKGATE_METRICS_ADDR"), "LINKGATE_METRICS_ADDR", *text,
+        "a loopback address (127.0.0.1 or ::1) in production, since the metrics have no "
+        "authentication; set LINKGATE_METRICS_ALLOW_REMOTE=true to serve them on another "
+        "address behind your own network controls"));
+  }
+  return *text;
 }
 
 }  // namespace
@@ -139,6 +159,11 @@ Result<Settings> read_settings(const EnvLookup& env) {
   LINKGATE_READ(s.sweep_interval, setting_integer, "LINKGATE_SWEEP_INTERVAL");
   LINKGATE_READ(s.shutdown_timeout, setting_integer, "LINKGATE_SHUTDOWN_TIMEOUT");
   LINKGATE_READ(s.log_level, setting_text, "LINKGATE_LOG_LEVEL");
+  if (auto metrics = read_metrics_address(env, s.production); !metrics) {
+    return metrics.error();
+  } else {
+    s.metrics_addr = *metrics;
+  }
   // Rate limits, trusted proxies and the sign-in policy: server/abuse_settings.cpp.
   auto abuse = read_abuse_settings(env);
   if (!abuse) return abuse.error();

@@ -57,6 +57,9 @@ struct Settings {
   std::chrono::seconds sweep_interval{3600};          // LINKGATE_SWEEP_INTERVAL
   std::chrono::seconds shutdown_timeout{25};          // LINKGATE_SHUTDOWN_TIMEOUT
   std::string log_level = "info";                     // LINKGATE_LOG_LEVEL
+  // LINKGATE_METRICS_ADDR: where the metrics listener binds ("" for none); in production it must
+  // be loopback unless LINKGATE_METRICS_ALLOW_REMOTE=true.
+  std::string metrics_addr;
   AbuseSettings abuse;  // rate limits, trusted proxies, sign-in policy (server/abuse_settings.hpp)
   Redemption redemption;    // confirm page, one-time codes (server/redemption_settings.hpp)
   GatewaySettings gateway;  // cookie domain, redirect hosts (server/gateway_settings.hpp)

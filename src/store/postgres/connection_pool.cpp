@@ -46,6 +46,14 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   }
 }
 
+ConnectionPool::Usage ConnectionPool::usage() {
+  std::lock_guard lock(mutex_);
+  return Usage{.size = size_,
+               .open = open_,
+               .in_use = open_ - static_cast<int>(idle_.size()),
+               .waiting = static_cast<int>(queue_.size())};
+}
+
 Result<std::unique_ptr<Connection>> ConnectionPool::wait_for_turn(
     std::unique_lock<std::mutex>& lock, io::Deadline deadline) {
   auto queued = std::make_shared<Queued>();

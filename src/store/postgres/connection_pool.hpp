@@ -53,6 +53,16 @@ class ConnectionPool {
 
   const ConnectSettings& settings() const { return settings_; }
 
+  // A snapshot of the pool for metrics: connections open (idle or leased), leased, and callers
+  // waiting for one.
+  struct Usage {
+    int size = 0;
+    int open = 0;
+    int in_use = 0;
+    int waiting = 0;
+  };
+  Usage usage();
+
  private:
   // A caller waiting for a connection, served in the order of arrival.
   struct Queued {

@@ -256,6 +256,7 @@ class PostgresStore final : public Store {
  public:
   PostgresStore(postgres::ConnectSettings settings, const PostgresOptions& options)
       : pool_(std::move(settings), options.pool_size, options.acquire_wait),
+        on_statement_(options.on_statement),
         redemptions_(options.batches, options.batch_size, postgres::conflicting_redemptions),
         token_inserts_(options.batches, options.batch_size, postgres::conflicting_token_inserts),
         session_lookups_(options.batches, options.batch_size,
@@ -614,6 +615,15 @@ class PostgresStore final : public Store {
   // Runs `statement` on a connection of this caller's own.
   Result<Rows> execute(const Statement& statement, std::string_view operation,
                        const Params& params) {
+    if (!on_statement_) return execute_untimed(statement, operation, params);
+    const auto start = std::chrono::steady_clock::now();
+    auto rows = execute_untimed(statement, operation, params);
+    on_statement_(operation, std::chrono::steady_clock::now() - start);
+    return rows;
+  }
+
+  Result<Rows> execute_untimed(const Statement& statement, std::string_view operation,
+                               const Params& params) {
     auto connection = pool_.acquire();
     if (!connection) return connection.error();
     return (*connection)->execute(statement, params, operation);
@@ -730,6 +740,7 @@ class PostgresStore final : public Store {
   }
 
   ConnectionPool pool_;
+  const std::function<void(std::string_view, std::chrono::nanoseconds)> on_statement_;
   io::Batcher<LinkRedemptionCall> redemptions_;
   io::Batcher<TokenInsertCall> token_inserts_;
   io::Batcher<SessionLookupCall> session_lookups_;
@@ -771,6 +782,14 @@ Result<std::vector<std::string>> migrate_postgres(const std::string& url,
   auto connection = pool.acquire();
   if (!connection) return connection.error();
   return postgres::migrate(**connection);
+}
+
+std::optional<PostgresPoolUsage> postgres_pool_usage(Store& store) {
+  auto* postgres_store = dynamic_cast<PostgresStore*>(&store);
+  if (postgres_store == nullptr) return std::nullopt;
+  const auto usage = postgres_store->pool().usage();
+  return PostgresPoolUsage{
+      .size = usage.size, .open = usage.open, .in_use = usage.in_use, .waiting = usage.waiting};
 }
 
 std::optional<Result<void>> check_postgres_ready(Store& store) {

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "linkgate/result.hpp"
@@ -32,7 +34,21 @@ struct PostgresOptions {
   // while others are running.
   int batches = 2;
   std::size_t batch_size = 32;
+  // Called after each statement the store runs for a call (a batch's statement once), with the
+  // Store operation's name (e.g. "get_session_and_user") and the time from asking the pool for a
+  // connection to the result; unset: nothing is timed. Runs on the caller's thread.
+  std::function<void(std::string_view operation, std::chrono::nanoseconds took)> on_statement;
 };
+
+// The connection pool of a store that open_postgres_store made, for metrics: connections open,
+// in use and callers waiting for one. nullopt when `store` is not such a store.
+struct PostgresPoolUsage {
+  int size = 0;     // DATABASE_POOL_SIZE
+  int open = 0;     // connections open, idle or in use
+  int in_use = 0;   // connections leased to a call
+  int waiting = 0;  // calls waiting for a connection
+};
+std::optional<PostgresPoolUsage> postgres_pool_usage(Store& store);
 
 // Connects once (so that a wrong URL or password shows at startup) and checks the schema: a
 // database that needs migrations is refused with an Error of kind "migration_needed" that names

@@ -1,0 +1,83 @@
+#include "server/store_metrics.hpp"
+
+#include <array>
+#include <string>
+
+#include "store/postgres/postgres_store.hpp"
+
+namespace linkgate::server {
+
+namespace {
+
+constexpr std::string_view kName = "linkgate_store_statement_duration_seconds";
+constexpr std::string_view kHelp =
+    "Time of each PostgreSQL statement of a Store operation, from asking the pool for a "
+    "connection to the result (a batch of calls counts once).";
+
+// The Store operations, as the PostgreSQL store names them.
+constexpr std::array<std::string_view, 25> kOperations = {
+    "add_outbox_message",
+    "add_webhook_event",
+    "count_hit",
+    "create_one_time_code",
+    "create_session",
+    "create_user",
+    "create_user_and_session",
+    "create_verification_token",
+    "delete_expired",
+    "delete_one_time_codes_of_link",
+    "delete_session",
+    "delete_session_with_event",
+    "delete_verification_tokens",
+    "get_session_and_user",
+    "get_user",
+    "get_user_by_email",
+    "list_outbox_messages",
+    "list_webhook_events",
+    "redeem_link",
+    "update_session_expiry",
+    "update_user",
+    "update_user_and_create_session",
+    "use_one_time_code",
+    "use_verification_token",
+    "use_verification_token_and_get_user",
+};
+
+}  // namespace
+
+StoreMetrics::StoreMetrics(metrics::Registry& registry) {
+  for (std::string_view operation : kOperations) {
+    by_operation_[operation] =
+        registry.histogram(kName, kHelp, {{"operation", std::string(operation)}});
+  }
+  other_ = registry.histogram(kName, kHelp, {{"operation", "other"}});
+}
+
+void StoreMetrics::observe(std::string_view operation, std::chrono::nanoseconds took) const {
+  auto it = by_operation_.find(operation);
+  (it == by_operation_.end() ? other_ : it->second).observe(took);
+}
+
+void StoreMetrics::register_pool(metrics::Registry& registry, std::shared_ptr<Store> store) {
+  if (!store::postgres_pool_usage(*store)) return;
+  auto read = [store](int store::PostgresPoolUsage::*field) {
+    return [store, field] {
+      auto usage = store::postgres_pool_usage(*store);
+      return usage ? static_cast<double>((*usage).*field) : 0.0;
+    };
+  };
+  constexpr std::string_view kConnections = "linkgate_store_pool_connections";
+  constexpr std::string_view kConnectionsHelp =
+      "PostgreSQL connections of the pool: open (idle or in use) and in use by a call.";
+  registry.gauge(kConnections, kConnectionsHelp, {{"state", "open"}},
+                 read(&store::PostgresPoolUsage::open));
+  registry.gauge(kConnections, kConnectionsHelp, {{"state", "in_use"}},
+                 read(&store::PostgresPoolUsage::in_use));
+  registry.gauge("linkgate_store_pool_waiting",
+                 "Calls waiting for a PostgreSQL connection of the pool.", {},
+                 read(&store::PostgresPoolUsage::waiting));
+  registry.gauge("linkgate_store_pool_size", "The pool's connections at most (DATABASE_POOL_SIZE).",
+                 {}, read(&store::PostgresPoolUsage::size));
+}
+
+}  // namespace linkgate::server
