@@ -37,6 +37,7 @@ linkgate_env() {
   [ -z "${LINKGATE_STORE_FIBERS:-}" ] || echo LINKGATE_STORE_FIBERS="$LINKGATE_STORE_FIBERS"
   [ -z "${DATABASE_POOL_SIZE:-}" ] || echo DATABASE_POOL_SIZE="$DATABASE_POOL_SIZE"
   [ -z "${DATABASE_BATCHES:-}" ] || echo DATABASE_BATCHES="$DATABASE_BATCHES"
+  [ -z "${LINKGATE_METRICS_ADDR:-}" ] || echo LINKGATE_METRICS_ADDR="$LINKGATE_METRICS_ADDR"
 }
 
 # bench/authjs/server.mjs: $1 = session strategy, $2 = DATABASE_URL (PostgreSQL).
