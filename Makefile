@@ -36,6 +36,9 @@ TEST_DEB_PACKAGES := libgtest-dev libgmock-dev libbenchmark-dev postgresql nginx
 # bundles npm and conflicts with Debian's npm package), so these are not in DEB_PACKAGES.
 INTEROP_DIR := tests/interop/authjs
 NODE_DEB_PACKAGES := nodejs npm
+# The webhook tests' receiver (tests/webhooks/receiver.mjs) verifies deliveries with the npm
+# package standardwebhooks that its package-lock.json pins.
+WEBHOOKS_DIR := tests/webhooks
 
 # The browser suite (tests/e2e) drives Debian's Chromium with the playwright-core that its
 # package-lock.json pins (no browser download). Only `make test` needs them, so not `make run`.
@@ -48,7 +51,7 @@ FUZZ_DEB_PACKAGES := clang libclang-rt-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps package-deps node-deps interop-deps e2e-deps fuzz-deps build server fuzz-build run \
+.PHONY: all deps test-deps package-deps node-deps interop-deps webhooks-deps e2e-deps fuzz-deps build server fuzz-build run \
   test package \
   test-sanitize fuzz format clean bench-deps bench-build bench bench-scale bench-micro bench-nodes
 
@@ -83,6 +86,14 @@ interop-deps: $(INTEROP_DIR)/node_modules/.package-lock.json
 $(INTEROP_DIR)/node_modules/.package-lock.json: $(INTEROP_DIR)/package-lock.json \
     $(INTEROP_DIR)/package.json | node-deps
 	cd $(INTEROP_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+# node_modules for the webhook tests' receiver, as interop-deps does it.
+webhooks-deps: $(WEBHOOKS_DIR)/node_modules/.package-lock.json
+
+$(WEBHOOKS_DIR)/node_modules/.package-lock.json: $(WEBHOOKS_DIR)/package-lock.json \
+    $(WEBHOOKS_DIR)/package.json | node-deps
+	cd $(WEBHOOKS_DIR) && npm ci --no-audit --no-fund
 	@touch $@
 
 # Chromium if missing, then node_modules exactly as the lock file pins them (as interop-deps).
@@ -124,7 +135,7 @@ fuzz-build: deps fuzz-deps
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 
 # The test suite, then a few seconds of each fuzz target over its seeds (fuzz/corpus).
-test: build test-deps fuzz-build interop-deps e2e-deps
+test: build test-deps fuzz-build interop-deps webhooks-deps e2e-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 	cd $(FUZZ_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
@@ -149,7 +160,7 @@ fuzz: fuzz-build
 	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in $(FUZZ_DIR)/artifacts)"; \
 	  exit 1; fi
 
-test-sanitize: deps test-deps interop-deps e2e-deps
+test-sanitize: deps test-deps interop-deps webhooks-deps e2e-deps
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKGATE_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
