@@ -31,15 +31,17 @@ class Auth {
   bool is_pure(const Request& request) const;
 
   // True when handle(request) may wait on something slower than the store: an email provider
-  // (POST /signin/<provider>) or an embedder's callback, event or provider hook
-  // (normalizeIdentifier, …), which may block for as long as it likes. A server runs such requests
-  // apart from the store-only ones, so a slow provider or hook cannot hold up session lookups and
-  // link redemptions, and never on its event loop.
+  // (POST /signin/<provider>), the sign-in hook (POST /signin/<provider> and the callback) or an
+  // embedder's callback, event or provider hook (normalizeIdentifier, …), which may block for as
+  // long as it likes. A server runs such requests apart from the store-only ones, so a slow
+  // provider or hook cannot hold up session lookups and link redemptions, and never on its event
+  // loop.
   bool may_block_long(const Request& request) const;
 
-  // True when handle(request) waits on nothing but the store and mailers whose waits all go
-  // through src/io/waiter.hpp (Mailer::waits_on_fibers): every store-only request, and POST
-  // /signin/<provider> when that provider's mailer waits so and no hook of the embedder's is set.
+  // True when handle(request) waits on nothing but the store, mailers and the sign-in hook whose
+  // waits all go through src/io/waiter.hpp (Mailer::waits_on_fibers, SignInHook::waits_on_fibers):
+  // every store-only request, the callback when the hook waits so, and POST /signin/<provider>
+  // when that provider's mailer (and the hook) wait so, with no hook of the embedder's set.
   // A server whose store waits the same way (Store::waits_on_fibers) may run such a request on a
   // fiber of its event loop, where a wait suspends only the fiber.
   bool waits_on_fibers(const Request& request) const;

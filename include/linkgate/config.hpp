@@ -14,6 +14,7 @@
 #include "linkgate/locale.hpp"
 #include "linkgate/mailer.hpp"
 #include "linkgate/result.hpp"
+#include "linkgate/sign_in_hook.hpp"
 #include "linkgate/store.hpp"
 
 namespace linkgate {
@@ -152,6 +153,12 @@ struct AuthConfig {
   // callbacks.hpp for when each runs and what its failures mean. Unset: Auth.js's defaults.
   Callbacks callbacks;
   Events events;
+  // The app's decision over the network (sign_in_hook.hpp), asked after the signIn callback
+  // allowed (or when it is unset). Null (the default): no hook.
+  std::shared_ptr<SignInHook> sign_in_hook;
+  // When the hook gives no decision (timeout, error, unreadable answer): false (the default)
+  // refuses the sign-in with AccessDenied; true lets it go on. Logged either way.
+  bool sign_in_hook_fail_open = false;
   // The webhook event types (docs/webhooks.md: "user.created", "session.created",
   // "session.deleted", "email.failed") written to the store's outbox, in the transaction of the
   // change each reports, for a sender to deliver. Empty (the default): no event is written.

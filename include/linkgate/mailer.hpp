@@ -19,6 +19,12 @@ struct EmailMessage {
   std::string text;
   std::string html;
   std::string url;  // the sign-in link the message carries (kept by the dev outbox)
+  // What the text says, for a mailer that hands the message to the app instead of sending it
+  // (the `webhook` provider). Mailers that send the text itself ignore them.
+  std::string code = {};     // the one-time code beside the link; empty when codes are off
+  std::string expires = {};  // when the link expires, ISO 8601 UTC
+  std::string host = {};     // the link's host with port, e.g. "example.com"
+  std::string locale = {};   // the language of the text: "en", or a configured locale's tag
 };
 
 class Mailer {

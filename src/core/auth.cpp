@@ -328,6 +328,13 @@ bool has_blocking_hooks(const AuthConfig& config) {
          e.sign_in || e.sign_out || e.session || provider_hooks;
 }
 
+// Whether `route` may ask the sign-in hook: POST /signin/:provider and the callback.
+bool asks_sign_in_hook(const AuthConfig& config, const std::string& action,
+                       const Request& request) {
+  if (!config.sign_in_hook) return false;
+  return (action == "signin" && request.method == "POST") || action == "callback";
+}
+
 }  // namespace
 
 std::string_view Auth::route_name(const Request& request) const {
@@ -348,15 +355,24 @@ bool Auth::may_block_long(const Request& request) const {
   const auto& s = impl_->state;
   if (has_blocking_hooks(s.config)) return !is_pure(request);
   auto route = parse_route(request.path, s.base_path);
-  return route && route->action == "signin" && request.method == "POST";
+  if (!route) return false;
+  return (route->action == "signin" && request.method == "POST") ||
+         asks_sign_in_hook(s.config, route->action, request);
 }
 
 bool Auth::waits_on_fibers(const Request& request) const {
   if (!may_block_long(request)) return true;
   const auto& s = impl_->state;
-  if (has_blocking_hooks(s.config) || request.method != "POST") return false;
+  if (has_blocking_hooks(s.config)) return false;
   auto route = parse_route(request.path, s.base_path);
-  if (!route || route->action != "signin") return false;
+  if (!route) return false;
+  if (asks_sign_in_hook(s.config, route->action, request) &&
+      !s.config.sign_in_hook->waits_on_fibers()) {
+    return false;
+  }
+  // The callback waits on the store and the hook alone.
+  if (route->action == "callback") return true;
+  if (request.method != "POST" || route->action != "signin") return false;
   const EmailProvider* provider = s.provider(route->provider_id);
   return provider != nullptr && !provider->send_verification_request &&
          !provider->generate_verification_token && provider->mailer &&

@@ -22,6 +22,18 @@ Error callback_error(std::string_view hook) {
 
 }  // namespace
 
+}  // namespace linkgate::core
+
+namespace linkgate {
+
+const char* sign_in_hook_stage_name(SignInHookCall::Stage stage) {
+  return stage == SignInHookCall::Stage::email ? "email" : "callback";
+}
+
+}  // namespace linkgate
+
+namespace linkgate::core {
+
 Account email_account(const User& user, const std::string& provider_id) {
   Account account;
   account.provider_account_id = user.email;
@@ -85,6 +97,54 @@ std::optional<Response> check_sign_in(const Context& ctx, const User& user, cons
   auto target = resolve_redirect(ctx.state, decision->url(), ctx.origin);
   if (!target) return ctx.error_redirect(ErrorKind::error, "Configuration");
   Response r = ctx.redirect(*target);
+  if (keep_cookies) ctx.add_init_cookies(r);
+  return r;
+}
+
+std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookCall& call,
+                                           bool keep_cookies) {
+  const AuthState& state = ctx.state;
+  const auto& hook = state.config.sign_in_hook;
+  if (!hook) return std::nullopt;
+  const std::string stage = sign_in_hook_stage_name(call.stage);
+  Result<SignInDecision> decision = Error{"hook", "it threw"};
+  try {
+    decision = hook->decide(call);
+  } catch (...) {
+    log_hook_failure(state, "sign-in hook", std::current_exception());
+  }
+  if (!decision) {
+    if (state.config.sign_in_hook_fail_open) {
+      state.log(LogLevel::warn, "sign-in hook (stage " + stage + ") gave no decision: " +
+                                    decision.error().message + "; allowing (fail-open)");
+      return std::nullopt;
+    }
+    state.log(LogLevel::error, "sign-in hook (stage " + stage + ") gave no decision: " +
+                                   decision.error().message + "; refusing (fail-closed)");
+    return ctx.error_redirect(ErrorKind::error, "AccessDenied");
+  }
+  switch (decision->kind()) {
+    case SignInDecision::Kind::allow:
+      return std::nullopt;
+    case SignInDecision::Kind::deny:
+      state.log(LogLevel::info, "sign-in hook (stage " + stage + ") refused the sign-in");
+      return ctx.error_redirect(ErrorKind::error, "AccessDenied");
+    case SignInDecision::Kind::redirect:
+      break;
+  }
+  // The redirect rules of every other URL: a path, the origin, or a listed host.
+  const std::string& url = decision->url();
+  const std::string target = safe_redirect(url, ctx.origin, state.config.redirect_hosts);
+  if (target != url && !(url.starts_with('/') && target == ctx.origin + url)) {
+    state.log(LogLevel::warn, "sign-in hook (stage " + stage +
+                                  ") refused the sign-in with a redirect the redirect rules do not "
+                                  "allow (neither the origin nor LINKGATE_REDIRECT_HOSTS); "
+                                  "answering AccessDenied");
+    return ctx.error_redirect(ErrorKind::error, "AccessDenied");
+  }
+  state.log(LogLevel::info,
+            "sign-in hook (stage " + stage + ") refused the sign-in with a redirect");
+  Response r = ctx.redirect(target);
   if (keep_cookies) ctx.add_init_cookies(r);
   return r;
 }

@@ -34,6 +34,14 @@ Result<std::string> resolve_redirect(const AuthState& state, std::string_view ur
 std::optional<Response> check_sign_in(const Context& ctx, const User& user, const Account& account,
                                       bool verification_request, bool keep_cookies);
 
+// Asks AuthConfig::sign_in_hook, when set, with `call` (sign_in_hook.hpp). nullopt: go on.
+// Otherwise the answer to give instead: AccessDenied for a refusal, for a redirect the rules
+// refuse (not the origin nor a redirect host), and for no decision unless
+// sign_in_hook_fail_open; else the redirect (with the init cookies when `keep_cookies`). Logs the
+// stage and why, never the call's data.
+std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookCall& call,
+                                           bool keep_cookies);
+
 // Runs the jwt callback, or returns the token unchanged when it is unset. nullopt means "sign
 // out". An Error (kind "callback") when it threw.
 Result<std::optional<boost::json::object>> run_jwt_callback(const AuthState& state,

@@ -4,6 +4,7 @@
 
 #include "mail/providers.hpp"
 #include "server/mailers.hpp"
+#include "server/sign_in_hook_client.hpp"
 #include "server/template_settings.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -93,6 +94,11 @@ Result<App> build_app(const Settings& settings, const AppMetrics* metrics,
   config.redirect_hosts = settings.gateway.redirect_hosts;
   config.redemption = settings.redemption;
   config.webhook_events = settings.webhook.events;
+  if (!settings.hooks.sign_in_url.empty()) {
+    config.sign_in_hook = make_http_sign_in_hook(
+        SignInHookOptions{settings.hooks.sign_in_url, settings.hooks.keys, settings.hooks.timeout});
+  }
+  config.sign_in_hook_fail_open = settings.hooks.fail_open;
   config.log = [](LogLevel level, const std::string& message) {
     switch (level) {
       case LogLevel::debug:

@@ -55,6 +55,10 @@ Result<EmailSettings> read_email_settings(
     }
     s.providers.push_back(std::move(p));
   }
+  // The app's own receiver (server/hook_settings.hpp checks the URL and its secret).
+  if (auto url = env("LINKGATE_HOOK_SEND_EMAIL_URL")) {
+    s.providers.push_back({"webhook", "Email", "", *url, "", "", ""});
+  }
   if (auto server = env("EMAIL_SERVER")) {
     if (auto parsed = mail::parse_smtp_url(*server); !parsed) return parsed.error();
     s.providers.push_back(

@@ -1,7 +1,7 @@
 // The email part of the server's settings, read from the environment: which providers are on
-// (AUTH_<ID>_KEY, EMAIL_SERVER), their API URLs and extras, the SMTP trust store, retries and
-// the fallback provider. Every variable is listed in README.md's configuration table and
-// docs/providers.md.
+// (AUTH_<ID>_KEY, LINKGATE_HOOK_SEND_EMAIL_URL, EMAIL_SERVER), their API URLs and extras, the SMTP
+// trust store, retries and the fallback provider. Every variable is listed in README.md's
+// configuration table and docs/providers.md.
 #pragma once
 
 #include <chrono>
@@ -17,11 +17,12 @@ namespace linkgate::server {
 
 struct EmailProviderSettings {
   std::string id;       // "postmark" | "forwardemail" | "resend" | "sendgrid" | "mailgun" |
-                        // "loops" | "smtp"
+                        // "loops" | "webhook" | "smtp"
   std::string name;     // Auth.js's name: "Postmark", "Forward Email", "Resend", "SendGrid",
-                        // "Mailgun", "Loops"; "Email" for smtp
-  std::string api_key;  // AUTH_<ID>_KEY (empty for smtp)
-  std::string api_url;  // AUTH_<ID>_API_URL; for smtp, EMAIL_SERVER
+                        // "Mailgun", "Loops"; "Email" for smtp and webhook
+  std::string api_key;  // AUTH_<ID>_KEY (empty for smtp and webhook)
+  std::string api_url;  // AUTH_<ID>_API_URL; for smtp, EMAIL_SERVER; for webhook,
+                        // LINKGATE_HOOK_SEND_EMAIL_URL
   std::string region;   // mailgun: AUTH_MAILGUN_REGION, "US" or "EU"
   std::string transactional_id;  // loops: AUTH_LOOPS_TRANSACTIONAL_ID
   std::string ca_file;           // smtp: LINKGATE_SMTP_CA_FILE

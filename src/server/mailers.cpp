@@ -7,6 +7,7 @@
 #include "mail/providers.hpp"
 #include "mail/retry.hpp"
 #include "mail/smtp.hpp"
+#include "server/send_email_hook.hpp"
 
 namespace linkgate::server {
 
@@ -19,6 +20,10 @@ Result<std::shared_ptr<mail::Transport>> make_transport(const EmailProviderSetti
   const auto connect = std::min(total, std::chrono::milliseconds(5000));
   if (p.id == "smtp") {
     return mail::make_smtp_transport(mail::SmtpOptions{p.api_url, p.ca_file, connect, total});
+  }
+  if (p.id == "webhook") {
+    return make_send_email_hook_transport(
+        SendEmailHookOptions{p.api_url, settings.hooks.keys, connect, total});
   }
   const mail::HttpProviderOptions http{p.api_key, p.api_url, connect, total};
   if (p.id == "postmark") return mail::make_postmark_transport(http);

@@ -731,6 +731,50 @@ const SettingSpec
                     .help = R"md(space- or comma-separated event types to write)md",
                     .group = "webhooks",
                 },
+                {
+                    .name = "LINKGATE_HOOK_SIGN_IN_URL",
+                    .type = SettingType::text,
+                    .default_doc = R"md(unset (no hook))md",
+                    .help =
+                        R"md(decision hook asked before a link is sent (`"stage": "email"`) and before a session starts (`"stage": "callback"`); answers `{"allow": true}` or `{"allow": false}` (AccessDenied), optionally with a `redirect`; signed like webhook events; `https` (or loopback `http`) in production; see [docs/webhooks.md](docs/webhooks.md#decision-hook))md",
+                    .group = "hooks",
+                },
+                {
+                    .name = "LINKGATE_HOOK_SEND_EMAIL_URL",
+                    .type = SettingType::text,
+                    .default_doc = R"md(unset)md",
+                    .help =
+                        R"md(turns on the `webhook` email provider: each sign-in email (address, link, code, expiry, rendered subject, text and HTML) is POSTed, signed, to this URL for the app to send; a 2xx means sent; retries and fallback as other providers; see [docs/webhooks.md](docs/webhooks.md#the-webhook-email-provider))md",
+                    .group = "hooks",
+                },
+                {
+                    .name = "LINKGATE_HOOK_SECRET",
+                    .type = SettingType::text,
+                    .default_doc = R"md(`LINKGATE_WEBHOOK_SECRET`)md",
+                    .help =
+                        R"md(Standard Webhooks secret(s), `whsec_…`, that sign hook calls; a hook URL with neither this nor `LINKGATE_WEBHOOK_SECRET` stops the server at startup)md",
+                    .group = "hooks",
+                    .secret = true,
+                },
+                {
+                    .name = "LINKGATE_HOOK_TIMEOUT_MS",
+                    .type = SettingType::integer,
+                    .default_value = "2000",
+                    .default_doc = R"md(`2000`)md",
+                    .help = R"md(the most one sign-in hook call may take (connect included))md",
+                    .group = "hooks",
+                    .min = 50,
+                    .max = 30000,
+                },
+                {
+                    .name = "LINKGATE_HOOK_FAIL_OPEN",
+                    .type = SettingType::flag,
+                    .default_value = "false",
+                    .default_doc = R"md(`false`)md",
+                    .help =
+                        R"md(`true`: a sign-in hook that times out, fails or answers garbage lets the sign-in go on; `false` refuses it (AccessDenied); either way the reason is logged)md",
+                    .group = "hooks",
+                },
 };
 #pragma GCC diagnostic pop
 

@@ -180,6 +180,10 @@ Result<Settings> read_settings(const EnvLookup& env) {
   auto webhook = read_webhook_settings(env, s.production);
   if (!webhook) return webhook.error();
   s.webhook = std::move(*webhook);
+  // The sign-in hook and the webhook email provider's receiver: server/hook_settings.cpp.
+  auto hooks = read_hook_settings(env, s.production);
+  if (!hooks) return hooks.error();
+  s.hooks = std::move(*hooks);
   if (s.production) {
     if (auto refused = check_production(s); !refused) return refused.error();
   }

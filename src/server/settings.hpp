@@ -14,6 +14,7 @@
 #include "server/abuse_settings.hpp"
 #include "server/email_settings.hpp"
 #include "server/gateway_settings.hpp"
+#include "server/hook_settings.hpp"
 #include "server/redemption_settings.hpp"
 #include "server/setting_table.hpp"
 #include "server/webhook_settings.hpp"
@@ -64,6 +65,7 @@ struct Settings {
   Redemption redemption;    // confirm page, one-time codes (server/redemption_settings.hpp)
   GatewaySettings gateway;  // cookie domain, redirect hosts (server/gateway_settings.hpp)
   WebhookSettings webhook;  // the events' receiver (server/webhook_settings.hpp)
+  HookSettings hooks;       // the decision hooks (server/hook_settings.hpp)
 };
 
 // DATABASE_URL, or the default SQLite file ./linkgate.db. Shared by `serve` and `migrate`.

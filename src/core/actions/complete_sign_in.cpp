@@ -2,6 +2,7 @@
 // (authjs-behaviour.md §1 callback steps 5-8, §4, §5; SPEC C5, C6).
 #include "core/actions/sign_in_steps.hpp"
 #include "core/hooks.hpp"
+#include "core/rate_limit.hpp"
 #include "core/session_cookie.hpp"
 #include "core/webhook_events.hpp"
 #include "crypto/random.hpp"
@@ -127,7 +128,7 @@ Response finish_sign_in(Context& ctx, const SessionAndUser& written, const Accou
 }  // namespace
 
 bool signs_in_without_decision(const Context& ctx) {
-  return !ctx.state.config.callbacks.sign_in;
+  return !ctx.state.config.callbacks.sign_in && !ctx.state.config.sign_in_hook;
 }
 
 Result<RedeemedLink> redeem_link_and_sign_in(Context& ctx, const EmailProvider& provider,
@@ -167,6 +168,10 @@ Response complete_sign_in(Context& ctx, const EmailProvider& provider,
   const Account account = email_account(candidate, provider.id);
   // The token is already spent: a denied or redirected sign-in cannot retry the link (§1 step 5).
   if (auto answer = check_sign_in(ctx, candidate, account, false, true)) return std::move(*answer);
+  const SignInHookCall call{SignInHookCall::Stage::callback, identifier,
+                            is_new_user ? std::nullopt : std::optional<User>(candidate),
+                            provider.id, request_client_ip(ctx)};
+  if (auto answer = check_sign_in_hook(ctx, call, true)) return std::move(*answer);
 
   const TimePoint expires = session_expiry(ctx);
   auto written = login_or_register(ctx, candidate, is_new_user, new_session(ctx, expires));

@@ -20,7 +20,8 @@ Response complete_sign_in(Context& ctx, const EmailProvider& provider,
                           const std::string& identifier, std::optional<User> stored);
 
 // True when nothing has to be decided between consuming a link and writing its user (no signIn
-// callback), so the callback may do both in one store call (redeem_link_and_sign_in).
+// callback, no sign-in hook), so the callback may do both in one store call
+// (redeem_link_and_sign_in).
 bool signs_in_without_decision(const Context& ctx);
 
 // What redeem_link_and_sign_in did.

@@ -51,6 +51,10 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
   EmailContent content = std::move(*rendered);
   EmailMessage message{request.identifier,      provider.from,           std::move(content.subject),
                        std::move(content.text), std::move(content.html), request.url};
+  message.code = code;
+  message.expires = iso8601(request.expires);
+  message.host = link_host(ctx.origin);
+  message.locale = locale ? locale->language : "en";
   return provider.mailer->send(message);
 }
 
@@ -163,8 +167,8 @@ Response signin_email(Context& ctx) {
     if (!known->has_value()) return verify_request_redirect(ctx, provider->id, *identifier);
   }
 
-  // The signIn callback decides before any token exists (§1 signin step 4).
-  if (ctx.state.config.callbacks.sign_in) {
+  // The signIn callback, then the sign-in hook, decide before any token exists (§1 signin step 4).
+  if (config.callbacks.sign_in || config.sign_in_hook) {
     auto existing = ctx.state.store->get_user_by_email(*identifier);
     if (!existing) return ctx.store_failed(existing.error(), "signin");
     User user = existing->has_value() ? **existing : User{};
@@ -175,6 +179,9 @@ Response signin_email(Context& ctx) {
     if (auto answer = check_sign_in(ctx, user, email_account(user, provider->id), true, true)) {
       return std::move(*answer);
     }
+    const SignInHookCall call{SignInHookCall::Stage::email, *identifier, *existing, provider->id,
+                              request_client_ip(ctx)};
+    if (auto answer = check_sign_in_hook(ctx, call, true)) return std::move(*answer);
   }
 
   std::string token;
