@@ -62,7 +62,7 @@ class SignInHook : public ::testing::Test {
       if (json::value_to<std::string>(body["data"].as_object()["stage"]) != stage) {
         return json_answer(R"({"allow": true})");
       }
-      if (behaviour.never_in_time) std::this_thread::sleep_for(900ms);
+      if (behaviour.never_in_time) std::this_thread::sleep_for(1200ms);
       return behaviour.answer;
     });
     env.try_emplace("LINKGATE_HOOK_SIGN_IN_URL", receiver_.base_url() + "/decide");
@@ -232,7 +232,7 @@ TEST_P(SignInHookAtStage, ASlowHookFailsClosedWithinTheTimeout) {
   auto answer = run_stage(browser);
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(answer.header("location"), access_denied());
-  EXPECT_LT(took, 850ms) << "the hook's 400 ms timeout bounds the request";
+  EXPECT_LT(took, 1100ms) << "the hook's 400 ms timeout bounds the request";
   expect_refused(browser);
   const std::string logs = server_->process().logs();
   EXPECT_NE(logs.find("gave no decision: no answer after"), std::string::npos) << logs;
@@ -307,7 +307,7 @@ TEST_F(SignInHook, ASlowHookHoldsUpNoOtherRequest) {
                              "/healthz", "/api/auth/signin"}) {
     const auto started = std::chrono::steady_clock::now();
     EXPECT_EQ(other.get(target).status, 200) << target;
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 300ms) << target;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms) << target;
   }
   EXPECT_EQ(waiting.wait_for(0ms), std::future_status::timeout) << "the hook is still waited on";
   auto refused = waiting.get();
@@ -316,7 +316,7 @@ TEST_F(SignInHook, ASlowHookHoldsUpNoOtherRequest) {
 
 // With PostgreSQL, a sign-in waits on its hook on a fiber of the event loop, as on an email API:
 // with one worker thread and one loop thread, sign-ins whose hook takes 500 ms each still run
-// side by side (one at a time would take 3 s).
+// side by side.
 TEST_F(SignInHook, WithPostgresSignInsWaitOnTheHookSideBySide) {
   const std::string database = migrated_postgres_url();
   ASSERT_FALSE(database.empty());
@@ -351,7 +351,7 @@ TEST_F(SignInHook, WithPostgresSignInsWaitOnTheHookSideBySide) {
   }
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(receiver_.request_count(), static_cast<std::size_t>(kSignIns));
-  EXPECT_LT(took, 1800ms) << "the hook calls overlapped";
+  EXPECT_LT(took, 2400ms) << "the hook calls overlapped (one at a time: 3 s)";
 }
 
 }  // namespace
