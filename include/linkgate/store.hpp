@@ -121,6 +121,15 @@ struct RateWindow {
   TimePoint resets_at;    // when the current window closes
 };
 
+// What Store::delete_user removed with the user.
+struct UserDeletion {
+  User user;  // the deleted row
+  std::int64_t sessions = 0;
+  std::int64_t accounts = 0;
+  std::int64_t verification_tokens = 0;  // of the user's email
+  std::int64_t one_time_codes = 0;       // of the user's email
+};
+
 struct SweepCounts {
   std::int64_t verification_tokens = 0;
   std::int64_t sessions = 0;
@@ -231,6 +240,24 @@ class Store {
                                                 TimePoint now);
   // Oldest first, at most `limit` events; only failed ones when `failed_only`.
   virtual Result<std::vector<WebhookEvent>> list_webhook_events(bool failed_only, int limit);
+
+  // Administration (`linkgate users` and `linkgate sessions`, docs/operations.md). The Store
+  // defaults answer Error{kind "unsupported"}.
+  // Users, oldest first, at most `limit`; only those whose email is `email` (exact) when set.
+  virtual Result<std::vector<User>> list_users(const std::optional<std::string>& email, int limit);
+  // Deletes, in one transaction, the user `user_id` with its sessions, its accounts, and every
+  // verification token and one-time code of its email. When `session_event_data` (a JSON object)
+  // is set, each deleted session writes a "session.deleted" event with that data plus
+  // "user": {"id"}, in the same transaction. nullopt (and nothing deleted) when no user has this
+  // id.
+  virtual Result<std::optional<UserDeletion>> delete_user(
+      const std::string& user_id, TimePoint now,
+      const std::optional<std::string>& session_event_data);
+  // Deletes every session of `user_id`, with events as delete_user, in one transaction. Returns
+  // the number of sessions deleted.
+  virtual Result<std::int64_t> delete_user_sessions(
+      const std::string& user_id, TimePoint now,
+      const std::optional<std::string>& session_event_data);
 
   // True when every wait of this store's calls can suspend a fiber instead of its thread, so that a
   // server may run them on its event-loop threads (the PostgreSQL store). False, the default, means

@@ -120,4 +120,18 @@ Result<std::vector<WebhookEvent>> Store::list_webhook_events(bool, int) {
   return unsupported("list_webhook_events");
 }
 
+Result<std::vector<User>> Store::list_users(const std::optional<std::string>&, int) {
+  return Error{"unsupported", "this store cannot list users"};
+}
+
+Result<std::optional<UserDeletion>> Store::delete_user(const std::string&, TimePoint,
+                                                       const std::optional<std::string>&) {
+  return Error{"unsupported", "this store cannot delete users"};
+}
+
+Result<std::int64_t> Store::delete_user_sessions(const std::string&, TimePoint,
+                                                 const std::optional<std::string>&) {
+  return Error{"unsupported", "this store cannot delete a user's sessions"};
+}
+
 }  // namespace linkgate

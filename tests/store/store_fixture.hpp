@@ -68,7 +68,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     if (GetParam() == Backend::sqlite) {
-      auto opened = open_sqlite_store(linkgate::testing::make_temp_dir() + "/linkgate.db");
+      sqlite_path_ = linkgate::testing::make_temp_dir() + "/linkgate.db";
+      auto opened = open_sqlite_store(sqlite_path_);
       if (opened) store_ = *opened;
       ASSERT_TRUE(opened.ok()) << opened.error().message;
     } else {
@@ -77,7 +78,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     ASSERT_NE(store_, nullptr);
   }
 
-  std::string url_;  // PostgreSQL only
+  std::string url_;          // PostgreSQL only
+  std::string sqlite_path_;  // SQLite only
   std::shared_ptr<Store> store_;
 };
 

@@ -209,6 +209,36 @@ constexpr Statement kListOutboxMessages{
         "created_at") R"(, "to", "from", subject, text, html, url, provider )"
                       "FROM linkgate_outbox ORDER BY id DESC LIMIT $1::integer"};
 
+// Administration (store.hpp), each one statement (one transaction). The session.deleted events
+// of the sessions in `s` (when $3, the event data, is not NULL), in session order; $2 is now.
+#define LINKGATE_SESSIONS_DELETED_EVENTS                                         \
+  "e AS (INSERT INTO webhook_events (id, type, payload, created, next_attempt) " \
+  "SELECT " LINKGATE_WEBHOOK_EVENT_ID                                            \
+  ", 'session.deleted', "                                                        \
+  "($3::jsonb || jsonb_build_object('user', jsonb_build_object('id', "           \
+  "s.\"userId\"::text)))::text, "                                                \
+  "$2::timestamptz, $2::timestamptz FROM s WHERE $3::jsonb IS NOT NULL ORDER BY s.id)"
+constexpr Statement kListUsers{"lg_list_users",
+                               "SELECT " LINKGATE_USER_COLUMNS
+                               " FROM users WHERE $1::text IS NULL OR email = $1::text "
+                               "ORDER BY id LIMIT $2::integer"};
+constexpr Statement kDeleteUser{
+    "lg_delete_user",
+    "WITH u AS (DELETE FROM users WHERE id = $1::integer RETURNING *), "
+    R"(s AS (DELETE FROM sessions WHERE "userId" IN (SELECT id FROM u) RETURNING id, "userId"), )" LINKGATE_SESSIONS_DELETED_EVENTS
+    R"(, a AS (DELETE FROM accounts WHERE "userId" IN (SELECT id FROM u) RETURNING 1), )"
+    "t AS (DELETE FROM verification_token WHERE identifier IN (SELECT email FROM u) RETURNING 1), "
+    "c AS (DELETE FROM linkgate_one_time_code WHERE identifier IN (SELECT email FROM u) "
+    "RETURNING 1) "
+    "SELECT " LINKGATE_USER_COLUMNS
+    ", (SELECT count(*) FROM s), (SELECT count(*) FROM a), "
+    "(SELECT count(*) FROM t), (SELECT count(*) FROM c) FROM u"};
+constexpr Statement kDeleteUserSessions{
+    "lg_delete_user_sessions",
+    R"(WITH s AS (DELETE FROM sessions WHERE "userId" = $1::integer RETURNING id, "userId"), )" LINKGATE_SESSIONS_DELETED_EVENTS
+    " SELECT count(*) FROM s"};
+#undef LINKGATE_SESSIONS_DELETED_EVENTS
+
 #undef LINKGATE_USER_COLUMNS
 #undef LINKGATE_MS
 
@@ -558,6 +588,44 @@ class PostgresStore final : public Store {
                                     .last_error = rows->optional_text(i, 7)});
     }
     return events;
+  }
+
+  Result<std::vector<User>> list_users(const std::optional<std::string>& email,
+                                       int limit) override {
+    if (limit <= 0) return std::vector<User>{};
+    auto rows = execute(kListUsers, "list_users", Params().optional_text(email).integer(limit));
+    if (!rows) return rows.error();
+    std::vector<User> users;
+    for (int i = 0; i < rows->size(); ++i) users.push_back(read_user(*rows, i, 0));
+    return users;
+  }
+
+  Result<std::optional<UserDeletion>> delete_user(
+      const std::string& user_id, TimePoint now,
+      const std::optional<std::string>& session_event_data) override {
+    auto number = parse_id(user_id);
+    if (!number) return std::optional<UserDeletion>();
+    return run(kDeleteUser, "delete_user",
+               Params().integer(*number).time(now).optional_text(session_event_data),
+               [](const Rows& rows, int row) {
+                 return UserDeletion{.user = read_user(rows, row, 0),
+                                     .sessions = rows.integer(row, 5),
+                                     .accounts = rows.integer(row, 6),
+                                     .verification_tokens = rows.integer(row, 7),
+                                     .one_time_codes = rows.integer(row, 8)};
+               });
+  }
+
+  Result<std::int64_t> delete_user_sessions(
+      const std::string& user_id, TimePoint now,
+      const std::optional<std::string>& session_event_data) override {
+    auto number = parse_id(user_id);
+    if (!number) return std::int64_t{0};
+    auto rows = execute(kDeleteUserSessions, "delete_user_sessions",
+                        Params().integer(*number).time(now).optional_text(session_event_data));
+    if (!rows) return rows.error();
+    if (rows->size() != 1) return error("delete_user_sessions", "the count returned no row");
+    return rows->integer(0, 0);
   }
 
   Result<std::int64_t> add_outbox_message(const OutboxMessage& message) override {

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <tuple>
 #include <utility>
 
 #include "store/sqlite/connection.hpp"
@@ -110,6 +111,20 @@ constexpr const char* kAddSessionDeletedEvent =
 constexpr const char* kListWebhookEvents =
     "SELECT id, type, payload, created, next_attempt, attempts, status, last_error "
     "FROM webhook_events WHERE (? = 0 OR status = 'failed') ORDER BY seq LIMIT ?";
+
+// Administration (store.hpp). A user's session.deleted events are written from its sessions
+// before they are deleted, one per session, in session order.
+constexpr const char* kListUsers =
+    "SELECT " LINKGATE_SQL_USER_COLUMNS
+    " FROM users WHERE (? IS NULL OR email = ?) ORDER BY rowid LIMIT ?";
+constexpr const char* kAddUserSessionsDeletedEvents =
+    "INSERT INTO webhook_events (id, type, payload, created, next_attempt) "
+    "SELECT 'msg_' || lower(hex(randomblob(16))), 'session.deleted', "
+    "json_patch(?, json_object('user', json_object('id', \"userId\"))), ?, ? "
+    "FROM sessions WHERE \"userId\" = ? ORDER BY id";
+constexpr const char* kDeleteUserSessions = R"(DELETE FROM sessions WHERE "userId" = ?)";
+constexpr const char* kDeleteUserAccounts = R"(DELETE FROM accounts WHERE "userId" = ?)";
+constexpr const char* kDeleteUser = "DELETE FROM users WHERE id = ?";
 
 #undef LINKGATE_SQL_USER_COLUMNS
 #undef LINKGATE_SQL_UUID_V4
@@ -392,6 +407,75 @@ class SqliteStore final : public Store {
                       });
   }
 
+  Result<std::vector<User>> list_users(const std::optional<std::string>& email,
+                                       int limit) override {
+    if (limit <= 0) return std::vector<User>{};
+    return with_query(kListUsers, "list_users", [&](Query& q) -> Result<std::vector<User>> {
+      q.bind(email).bind(email).bind(std::int64_t{limit});
+      std::vector<User> users;
+      for (;;) {
+        auto row = q.step();
+        if (!row) return row.error();
+        if (!*row) break;
+        users.push_back(read_user(q, 0));
+      }
+      return users;
+    });
+  }
+
+  // One IMMEDIATE transaction: the user's row, sessions (and their events), accounts, and its
+  // address's tokens and codes, or nothing.
+  Result<std::optional<UserDeletion>> delete_user(
+      const std::string& user_id, TimePoint now,
+      const std::optional<std::string>& session_event_data) override {
+    constexpr std::string_view kOperation = "delete_user";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    sqlite::Connection& db = **connection;
+    auto transaction = sqlite::Transaction::begin(db, kOperation);
+    if (!transaction) return transaction.error();
+    std::optional<UserDeletion> deleted;
+    {
+      auto q = db.query(kGetUser, kOperation);
+      if (!q) return q.error();
+      auto user = single_row(q->bind(user_id), [](const Query& row) { return read_user(row, 0); });
+      if (!user) return user.error();
+      if (!*user) return deleted;
+      deleted = UserDeletion{.user = std::move(**user)};
+    }
+    auto sessions = delete_sessions_of(db, user_id, now, session_event_data, kOperation);
+    if (!sessions) return sessions.error();
+    deleted->sessions = *sessions;
+    const std::string& email = deleted->user.email;
+    for (auto [sql, key, count] :
+         {std::tuple{kDeleteUserAccounts, &user_id, &deleted->accounts},
+          std::tuple{kDeleteTokensOf, &email, &deleted->verification_tokens},
+          std::tuple{kDeleteCodesOf, &email, &deleted->one_time_codes},
+          std::tuple{kDeleteUser, &user_id, static_cast<std::int64_t*>(nullptr)}}) {
+      auto q = db.query(sql, kOperation);
+      if (!q) return q.error();
+      auto done = q->bind(*key).run();
+      if (!done) return done.error();
+      if (count) *count = *done;
+    }
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return deleted;
+  }
+
+  Result<std::int64_t> delete_user_sessions(
+      const std::string& user_id, TimePoint now,
+      const std::optional<std::string>& session_event_data) override {
+    constexpr std::string_view kOperation = "delete_user_sessions";
+    auto connection = pool_.acquire();
+    if (!connection) return connection.error();
+    auto transaction = sqlite::Transaction::begin(**connection, kOperation);
+    if (!transaction) return transaction.error();
+    auto deleted = delete_sessions_of(**connection, user_id, now, session_event_data, kOperation);
+    if (!deleted) return deleted.error();
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return *deleted;
+  }
+
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
     constexpr std::string_view kOperation = "delete_verification_tokens";
     auto connection = pool_.acquire();
@@ -599,6 +683,23 @@ class SqliteStore final : public Store {
       if (!id) return id.error();
     }
     return {};
+  }
+
+  // Within a transaction: the session.deleted events of `user_id`'s sessions (when
+  // `event_data` is set), then the sessions. Returns how many sessions were deleted.
+  static Result<std::int64_t> delete_sessions_of(sqlite::Connection& db, const std::string& user_id,
+                                                 TimePoint now,
+                                                 const std::optional<std::string>& event_data,
+                                                 std::string_view operation) {
+    if (event_data) {
+      auto q = db.query(kAddUserSessionsDeletedEvents, operation);
+      if (!q) return q.error();
+      auto added = q->bind(*event_data).bind(now).bind(now).bind(user_id).run();
+      if (!added) return added.error();
+    }
+    auto q = db.query(kDeleteUserSessions, operation);
+    if (!q) return q.error();
+    return q->bind(user_id).run();
   }
 
   // In one IMMEDIATE transaction: `write_user` (which returns the stored user), then `session`
