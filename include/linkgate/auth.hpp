@@ -5,13 +5,24 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "linkgate/config.hpp"
 #include "linkgate/http.hpp"
 #include "linkgate/store.hpp"
 
 namespace linkgate {
+
+// A sign-in link made for an operator (Auth::make_sign_in_link).
+struct SignInLink {
+  std::string url;           // carries the raw token: give it to the person only, never log it
+  std::string identifier;    // the normalized address
+  std::string provider_id;   // the provider whose callback it names
+  std::string callback_url;  // where a sign-in through it lands, as the redirect rules resolved it
+  TimePoint expires;
+};
 
 class Auth {
  public:
@@ -52,7 +63,23 @@ class Auth {
   // may label metrics with it: no request can make a new name.
   std::string_view route_name(const Request& request) const;
 
+  // The config as constructed (a replace_texts since then is not reflected in its
+  // email_templates and locales).
   const AuthConfig& config() const;
+
+  // Replaces the email templates and the locales (AuthConfig::email_templates, ::locales) for
+  // the requests that start from now on; requests in flight finish with the ones they started
+  // with. Both are checked first (check_email_templates, check_locale): on an Error nothing
+  // changes. Safe to call while handle() runs on other threads.
+  Result<void> replace_texts(EmailTemplates email_templates, std::vector<Locale> locales);
+
+  // Makes and stores a sign-in link for `email`, as POST /signin through the first provider
+  // would, without sending it (`linkgate link`): the address normalized, `callback_url` (empty:
+  // the origin) checked by the redirect rules (Error kind "invalid_input" when refused), the
+  // token kept as its hash for the provider's max age, older links voided per the policy. Needs
+  // AuthConfig::url and a secret (Error kind "configuration"). Store failures come back as they
+  // are. No rate limit, domain policy or signIn callback applies, and no one-time code is made.
+  Result<SignInLink> make_sign_in_link(std::string_view email, std::string_view callback_url) const;
 
  private:
   struct Impl;

@@ -7,7 +7,9 @@
 #include <boost/url/parse.hpp>
 
 #include <array>
+#include <atomic>
 #include <exception>
+#include <mutex>
 
 #include "core/actions/actions.hpp"
 #include "core/context.hpp"
@@ -15,6 +17,7 @@
 #include "core/one_time_code.hpp"
 #include "core/pages/pages.hpp"
 #include "core/session_cookie.hpp"
+#include "core/sign_in_link.hpp"
 
 namespace linkgate {
 
@@ -94,7 +97,11 @@ Response not_found() {
 
 }  // namespace
 
-struct Auth::Impl {
+namespace {
+
+// What one request is served with: the state, and the routing over it. A reload of the texts
+// (Auth::replace_texts) makes a new one; requests in flight keep the one they started with.
+struct Serving {
   core::AuthState state;
 
   // The origin for this request: the configured one, or (only when the host is trusted) the
@@ -235,8 +242,19 @@ struct Auth::Impl {
   }
 };
 
+}  // namespace
+
+// `initial` answers config() and the routing questions (which no reload changes); `current` is
+// what handle() serves with.
+struct Auth::Impl {
+  std::shared_ptr<const Serving> initial;
+  std::atomic<std::shared_ptr<const Serving>> current;
+  std::mutex replacing;  // one replace_texts at a time
+};
+
 Auth::Auth(AuthConfig config, std::shared_ptr<Store> store) : impl_(std::make_unique<Impl>()) {
-  core::AuthState& s = impl_->state;
+  auto serving = std::make_shared<Serving>();
+  core::AuthState& s = serving->state;
   s.config = std::move(config);
   s.store = std::move(store);
   s.base_path = s.config.base_path;
@@ -263,26 +281,49 @@ Auth::Auth(AuthConfig config, std::shared_ptr<Store> store) : impl_(std::make_un
     s.jwt_plain.emplace(s.config.secrets, core::CookieNames::for_scheme(false).session_token);
     s.jwt_secure.emplace(s.config.secrets, core::CookieNames::for_scheme(true).session_token);
   }
+  impl_->initial = serving;
+  impl_->current.store(std::move(serving));
 }
 
 Auth::~Auth() = default;
 
 const AuthConfig& Auth::config() const {
-  return impl_->state.config;
+  return impl_->initial->state.config;
+}
+
+Result<void> Auth::replace_texts(EmailTemplates email_templates, std::vector<Locale> locales) {
+  if (auto checked = check_email_templates(email_templates); !checked) return checked.error();
+  for (const Locale& locale : locales) {
+    if (auto checked = check_locale(locale); !checked) return checked.error();
+  }
+  std::lock_guard lock(impl_->replacing);
+  auto next = std::make_shared<Serving>(*impl_->current.load());
+  next->state.config.email_templates = std::move(email_templates);
+  next->state.config.locales = std::move(locales);
+  impl_->current.store(std::move(next));
+  return {};
+}
+
+Result<SignInLink> Auth::make_sign_in_link(std::string_view email,
+                                           std::string_view callback_url) const {
+  const std::shared_ptr<const Serving> serving = impl_->current.load();
+  return core::make_sign_in_link(serving->state, email, callback_url);
 }
 
 Response Auth::handle(const Request& request) const {
+  // Held to the end of the request: a reload meanwhile leaves this request's texts alone.
+  const std::shared_ptr<const Serving> serving = impl_->current.load();
   try {
-    return impl_->dispatch(request);
+    return serving->dispatch(request);
   } catch (const std::exception& e) {
     // A programmer error: answer like Auth.js's unexpected errors and keep serving.
-    impl_->state.log(LogLevel::error, std::string("internal error: ") + e.what());
+    serving->state.log(LogLevel::error, std::string("internal error: ") + e.what());
     return configuration_json();
   }
 }
 
 bool Auth::is_pure(const Request& request) const {
-  const auto& s = impl_->state;
+  const auto& s = impl_->initial->state;
   if (request.path == "/dev/outbox" || request.path == "/dev/outbox.json") {
     return !s.config.dev_outbox_pages;
   }
@@ -352,7 +393,7 @@ std::string_view Auth::route_name(const Request& request) const {
 }
 
 bool Auth::may_block_long(const Request& request) const {
-  const auto& s = impl_->state;
+  const auto& s = impl_->initial->state;
   if (has_blocking_hooks(s.config)) return !is_pure(request);
   auto route = parse_route(request.path, s.base_path);
   if (!route) return false;
@@ -362,7 +403,7 @@ bool Auth::may_block_long(const Request& request) const {
 
 bool Auth::waits_on_fibers(const Request& request) const {
   if (!may_block_long(request)) return true;
-  const auto& s = impl_->state;
+  const auto& s = impl_->initial->state;
   if (has_blocking_hooks(s.config)) return false;
   auto route = parse_route(request.path, s.base_path);
   if (!route) return false;

@@ -333,7 +333,8 @@ struct HttpServer::Impl {
     hangup.async_wait([this](boost::system::error_code ec, int) {
       if (ec) return;
       if (options.on_hangup) {
-        options.on_hangup();
+        // Off the event loop: a reload reads files.
+        asio::post(workers, options.on_hangup);
       } else {
         spdlog::info("SIGHUP: nothing to reload");
       }

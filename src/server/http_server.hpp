@@ -40,7 +40,7 @@ struct HttpServerOptions {
   std::function<Result<void>()> ready_check;
   // How long /readyz waits for ready_check's answer before answering 503.
   std::chrono::milliseconds ready_timeout{1000};
-  // Called on SIGHUP, on the event loop's thread (e.g. to reload templates). The server keeps
+  // Called on SIGHUP, on a worker thread (e.g. to reload templates). The server keeps
   // serving whatever it does; without one, SIGHUP is logged and otherwise ignored.
   std::function<void()> on_hangup;
   // Where each answered request is counted (by route and status class) and timed; unset: nowhere.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "linkgate_version.hpp"
+#include "server/admin_commands.hpp"
 #include "server/app.hpp"
 #include "server/deployment_check.hpp"
 #include "server/http_server.hpp"
@@ -19,6 +20,7 @@
 #include "server/setting_env_file.hpp"
 #include "server/setting_sources.hpp"
 #include "server/settings.hpp"
+#include "server/template_settings.hpp"
 
 // GnuTLS comes into the process with libpq (through libldap) and libcurl (through librtmp), and
 // linkgate uses neither of those paths; by default GnuTLS still initializes itself while it is
@@ -123,13 +125,15 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
   options.ready_check = [store = app->store] {
     return linkgate::server::check_store_ready(*store);
   };
-  options.on_hangup = [&settings] {
-    // Templates and locales are checked at startup and kept for the life of the process.
-    spdlog::info(
-        "SIGHUP: templates and locales are not reloaded by this version; restart to apply "
-        "changes (LINKGATE_EMAIL_TEMPLATE_DIR={}, LINKGATE_LOCALE_DIR={})",
-        settings->email_template_dir.empty() ? "unset" : settings->email_template_dir,
-        settings->locale_dir.empty() ? "unset" : settings->locale_dir);
+  options.on_hangup = [&settings, &app] {
+    // Templates and locales are loaded and checked anew; on a problem the old ones stay.
+    auto reloaded = linkgate::server::reload_templates(*app->auth, settings->email_template_dir,
+                                                       settings->locale_dir);
+    if (reloaded) {
+      spdlog::info("SIGHUP: reloaded templates and locales ({})", *reloaded);
+    } else {
+      spdlog::error("SIGHUP: kept the templates and locales in use: {}", reloaded.error().message);
+    }
   };
   options.metrics = http_metrics;
   linkgate::server::HttpServer server(*app->auth, app->store, options);
@@ -199,6 +203,28 @@ int check(const std::string& config_path) {
   }
   std::printf("linkgate check: ok (settings, database, templates)\n");
   return 0;
+}
+
+// The admin commands (server/admin_commands.hpp), with the settings `serve` would read.
+int admin(const std::string& config_path, const linkgate::server::AdminCommand& command) {
+  auto lookup = settings_lookup(config_path, {});
+  if (!lookup) return linkgate::server::kAdminBadInput;
+  auto settings = linkgate::server::read_settings(*lookup);
+  if (!settings) {
+    spdlog::critical("configuration: {}", settings.error().message);
+    return linkgate::server::kAdminBadInput;
+  }
+  spdlog::set_level(spdlog::level::from_str(settings->log_level));
+  if (command.name == "link") {
+    // The link's token is hashed with the secret the server uses (AUTH_SECRET, or in
+    // development the one kept in LINKGATE_SECRET_FILE).
+    auto secret_note = linkgate::server::ensure_secret(*settings);
+    if (!secret_note) {
+      spdlog::critical("configuration: {}", secret_note.error().message);
+      return linkgate::server::kAdminBadInput;
+    }
+  }
+  return linkgate::server::run_admin_command(*settings, command);
 }
 
 // Applies the pending migrations of DATABASE_URL's database; safe to run again (and from several
@@ -279,7 +305,48 @@ int main(int argc, char** argv) {
                           "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
   auto* webhook_secret_cmd = cli.add_subcommand(
       "webhook-secret", "Print a new LINKGATE_WEBHOOK_SECRET (whsec_ + base64 of 32 random bytes)");
+  // The admin commands (docs/operations.md).
+  std::string admin_config;
+  linkgate::server::AdminCommand admin_command;
+  std::string admin_email;
+  const auto admin_options = [&](CLI::App* command) {
+    command->add_option("--config", admin_config, "TOML file of settings, as for serve");
+    command->add_flag("--json", admin_command.json, "Print one JSON document (for scripts)");
+  };
+  auto* users_cmd = cli.add_subcommand("users", "List or delete users");
+  users_cmd->require_subcommand(1);
+  auto* users_list_cmd = users_cmd->add_subcommand("list", "List the users, oldest first");
+  users_list_cmd->add_option("--email", admin_email, "Only the users of this address");
+  users_list_cmd->add_option("--limit", admin_command.limit, "At most this many (default 1000)")
+      ->check(CLI::PositiveNumber);
+  admin_options(users_list_cmd);
+  auto* users_delete_cmd = users_cmd->add_subcommand(
+      "delete", "Delete a user with their sessions, accounts, sign-in links and codes");
+  users_delete_cmd->add_option("EMAIL", admin_email, "The user's address")->required();
+  admin_options(users_delete_cmd);
+  auto* sessions_cmd = cli.add_subcommand("sessions", "Revoke sessions");
+  sessions_cmd->require_subcommand(1);
+  auto* sessions_revoke_cmd = sessions_cmd->add_subcommand(
+      "revoke", "Delete a user's database sessions (JWT sessions live until they expire)");
+  sessions_revoke_cmd->add_option("EMAIL", admin_email, "The user's address")->required();
+  admin_options(sessions_revoke_cmd);
+  auto* link_cmd =
+      cli.add_subcommand("link", "Print a sign-in link for an address (support, a first admin)");
+  link_cmd->add_option("EMAIL", admin_email, "The address to sign in")->required();
+  link_cmd->add_option("--callback-url", admin_command.callback_url,
+                       "Where the sign-in lands (default: AUTH_URL's origin)");
+  admin_options(link_cmd);
   CLI11_PARSE(cli, argc, argv);
+  for (auto [command, name] :
+       {std::pair{users_list_cmd, "users list"}, std::pair{users_delete_cmd, "users delete"},
+        std::pair{sessions_revoke_cmd, "sessions revoke"}, std::pair{link_cmd, "link"}}) {
+    if (!command->parsed()) continue;
+    admin_command.name = name;
+    if (!admin_email.empty() || name != std::string_view("users list")) {
+      admin_command.email = admin_email;
+    }
+    return admin(admin_config, admin_command);
+  }
   if (webhook_secret_cmd->parsed()) {
     std::printf("%s\n", linkgate::server::make_webhook_secret().c_str());
     return 0;

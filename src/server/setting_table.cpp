@@ -470,7 +470,7 @@ const SettingSpec
                     .type = SettingType::text,
                     .default_doc = R"md(unset (the built-in email))md",
                     .help =
-                        R"md(directory of Mustache templates `subject.mustache`, `html.mustache`, `text.mustache` (any of them; the others stay built in); checked at startup, see [docs/providers.md](docs/providers.md#custom-templates-and-languages))md",
+                        R"md(directory of Mustache templates `subject.mustache`, `html.mustache`, `text.mustache` (any of them; the others stay built in); checked at startup and reloaded on SIGHUP, see [docs/providers.md](docs/providers.md#custom-templates-and-languages))md",
                     .group = "pages",
                 },
                 {
@@ -478,7 +478,7 @@ const SettingSpec
                     .type = SettingType::text,
                     .default_doc = R"md(unset (English only))md",
                     .help =
-                        R"md(directory of `<lang>.json` page texts and `<lang>/*.mustache` email templates, picked by `Accept-Language`; checked at startup)md",
+                        R"md(directory of `<lang>.json` page texts and `<lang>/*.mustache` email templates, picked by `Accept-Language`; checked at startup and reloaded on SIGHUP)md",
                     .group = "pages",
                 },
                 {

@@ -149,4 +149,19 @@ Result<Templates> load_templates(const std::string& template_dir, const std::str
   return out;
 }
 
+Result<std::string> reload_templates(Auth& auth, const std::string& template_dir,
+                                     const std::string& locale_dir) {
+  auto loaded = load_templates(template_dir, locale_dir);
+  if (!loaded) return loaded.error();
+  const EmailTemplates& email = loaded->email;
+  const int parts = !email.subject.empty() + !email.html.empty() + !email.text.empty();
+  const std::size_t locales = loaded->locales.size();
+  if (auto replaced = auth.replace_texts(std::move(loaded->email), std::move(loaded->locales));
+      !replaced) {
+    return replaced.error();
+  }
+  return std::to_string(parts) + " email template" + (parts == 1 ? "" : "s") + ", " +
+         std::to_string(locales) + " locale" + (locales == 1 ? "" : "s");
+}
+
 }  // namespace linkgate::server

@@ -11,6 +11,7 @@
 #include "core/one_time_code.hpp"
 #include "core/rate_limit.hpp"
 #include "core/session_cookie.hpp"
+#include "core/sign_in_link.hpp"
 #include "core/sign_in_policy.hpp"
 #include "core/webhook_events.hpp"
 #include "crypto/digest.hpp"
@@ -216,9 +217,8 @@ Response signin_email(Context& ctx) {
   }
 
   // Parameter order and encoding as Auth.js's URLSearchParams: callbackUrl, token, email (§3.3).
-  std::string url = ctx.base_url() + "/callback/" + provider->id +
-                    "?callbackUrl=" + form_encode(ctx.callback_url) +
-                    "&token=" + form_encode(token) + "&email=" + form_encode(*identifier);
+  std::string url =
+      sign_in_link_url(ctx.base_url(), provider->id, ctx.callback_url, token, *identifier);
   auto code = store_one_time_code(ctx, {*identifier, token_hash, expires});
   if (!code) {
     (void)ctx.state.store->use_verification_token(*identifier, token_hash);
