@@ -379,7 +379,7 @@ bool asks_sign_in_hook(const AuthConfig& config, const std::string& action,
 }  // namespace
 
 std::string_view Auth::route_name(const Request& request) const {
-  const core::AuthState& s = impl_->state;
+  const core::AuthState& s = impl_->initial->state;
   if (s.config.dev_outbox_pages) {
     if (request.path == "/dev/outbox" || request.path == "/dev/outbox.json") return "outbox";
     if (request.path == "/") return "home";
