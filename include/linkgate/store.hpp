@@ -93,6 +93,12 @@ struct WebhookEvent {
   std::optional<std::string> last_error;  // why the last try failed
 };
 
+// How many webhook events wait in the outbox (Store::count_webhook_events).
+struct WebhookEventCounts {
+  std::int64_t pending = 0;  // not delivered yet, retries included (the queue's depth)
+  std::int64_t failed = 0;   // kept as failed after the last try (until `webhooks retry`)
+};
+
 // A message kept by the dev outbox provider.
 struct OutboxMessage {
   std::int64_t id = 0;  // assigned by the store
@@ -240,6 +246,31 @@ class Store {
                                                 TimePoint now);
   // Oldest first, at most `limit` events; only failed ones when `failed_only`.
   virtual Result<std::vector<WebhookEvent>> list_webhook_events(bool failed_only, int limit);
+  // The sender's side. Of any number of concurrent claimers (threads, or nodes sharing the
+  // store), one gets each event: claims at most `limit` pending events due at `now` whose lease is
+  // free or expired (a crashed node's claim comes back when it expires), for `owner` until
+  // `lease_until`, the earliest due first.
+  virtual Result<std::vector<WebhookEvent>> claim_webhook_events(const std::string& owner,
+                                                                 TimePoint now,
+                                                                 TimePoint lease_until, int limit);
+  // The end of one try of event `id` claimed by `owner`: each counts the attempt, sets
+  // last_error (delivered: clears it) and releases the lease. Delivered ends the event; a failed
+  // attempt makes it due again at `next_attempt`; failed keeps it as failed for good. Each returns
+  // false, and changes nothing, when `owner` no longer holds the event (another claimed it after
+  // the lease expired, or it is no longer pending).
+  virtual Result<bool> mark_webhook_delivered(const std::string& id, const std::string& owner);
+  virtual Result<bool> mark_webhook_attempt_failed(const std::string& id, const std::string& owner,
+                                                   const std::string& error,
+                                                   TimePoint next_attempt);
+  virtual Result<bool> mark_webhook_failed(const std::string& id, const std::string& owner,
+                                           const std::string& error);
+  // Makes event `id` (whatever its status), or with nullopt every failed event, pending and due
+  // at `now` with its attempts counted from zero and its lease released. Returns how many
+  // events changed (0: no such event).
+  virtual Result<std::int64_t> retry_webhook_events(const std::optional<std::string>& id,
+                                                    TimePoint now);
+  // The queue's depth and the failed events, for monitoring.
+  virtual Result<WebhookEventCounts> count_webhook_events();
 
   // Administration (`linkgate users` and `linkgate sessions`, docs/operations.md). The Store
   // defaults answer Error{kind "unsupported"}.

@@ -134,4 +134,31 @@ Result<std::int64_t> Store::delete_user_sessions(const std::string&, TimePoint,
   return Error{"unsupported", "this store cannot delete a user's sessions"};
 }
 
+Result<std::vector<WebhookEvent>> Store::claim_webhook_events(const std::string&, TimePoint,
+                                                              TimePoint, int) {
+  return unsupported("claim_webhook_events");
+}
+
+Result<bool> Store::mark_webhook_delivered(const std::string&, const std::string&) {
+  return unsupported("mark_webhook_delivered");
+}
+
+Result<bool> Store::mark_webhook_attempt_failed(const std::string&, const std::string&,
+                                                const std::string&, TimePoint) {
+  return unsupported("mark_webhook_attempt_failed");
+}
+
+Result<bool> Store::mark_webhook_failed(const std::string&, const std::string&,
+                                        const std::string&) {
+  return unsupported("mark_webhook_failed");
+}
+
+Result<std::int64_t> Store::retry_webhook_events(const std::optional<std::string>&, TimePoint) {
+  return unsupported("retry_webhook_events");
+}
+
+Result<WebhookEventCounts> Store::count_webhook_events() {
+  return unsupported("count_webhook_events");
+}
+
 }  // namespace linkgate

@@ -151,6 +151,42 @@ constexpr Statement kListWebhookEvents{
     "SELECT id, type, payload, " LINKGATE_MS("created") ", " LINKGATE_MS("next_attempt")
     ", attempts, status, last_error FROM webhook_events "
     "WHERE NOT $1::boolean OR status = 'failed' ORDER BY seq LIMIT $2::integer"};
+// The sender's claim: FOR UPDATE SKIP LOCKED lets concurrent claimers (on any node) pass over
+// the rows another is claiming, and the re-check of the locked row's lease under READ COMMITTED
+// keeps a row just claimed by another from being claimed again.
+constexpr Statement kClaimWebhookEvents{
+    "lg_claim_webhook_events",
+    "UPDATE webhook_events SET lease_owner = $1, lease_until = $3::timestamptz "
+    "WHERE seq IN (SELECT seq FROM webhook_events WHERE status = 'pending' "
+    "AND next_attempt <= $2::timestamptz AND (lease_until IS NULL OR lease_until < "
+    "$2::timestamptz) "
+    "ORDER BY next_attempt, seq LIMIT $4::integer FOR UPDATE SKIP LOCKED) "
+    "RETURNING id, type, payload, " LINKGATE_MS("created") ", " LINKGATE_MS(
+        "next_attempt") ", attempts, status, last_error"};
+// The end of a try ($1 the event, $2 its owner): a row back only when the owner still held it.
+#define LINKGATE_SQL_END_TRY(set)                                           \
+  "UPDATE webhook_events SET attempts = attempts + 1, lease_owner = NULL, " \
+  "lease_until = NULL, " set                                                \
+  " WHERE id = $1 AND lease_owner = $2 AND status = 'pending' "             \
+  "RETURNING 1"
+constexpr Statement kMarkWebhookDelivered{
+    "lg_mark_webhook_delivered", LINKGATE_SQL_END_TRY("status = 'delivered', last_error = NULL")};
+constexpr Statement kMarkWebhookAttemptFailed{
+    "lg_mark_webhook_attempt_failed",
+    LINKGATE_SQL_END_TRY("last_error = $3, next_attempt = $4::timestamptz")};
+constexpr Statement kMarkWebhookFailed{"lg_mark_webhook_failed",
+                                       LINKGATE_SQL_END_TRY("status = 'failed', last_error = $3")};
+#undef LINKGATE_SQL_END_TRY
+// $1 NULL: every failed event.
+constexpr Statement kRetryWebhookEvents{
+    "lg_retry_webhook_events",
+    "UPDATE webhook_events SET status = 'pending', attempts = 0, next_attempt = $2::timestamptz, "
+    "lease_owner = NULL, lease_until = NULL "
+    "WHERE ($1::text IS NULL AND status = 'failed') OR id = $1::text"};
+constexpr Statement kCountWebhookEvents{
+    "lg_count_webhook_events",
+    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') "
+    "FROM webhook_events"};
 
 // An identifier's links and codes, in one statement (one transaction).
 constexpr Statement kDeleteVerificationTokens{
@@ -265,6 +301,22 @@ User read_user(const Rows& rows, int row, int first) {
 }
 
 // A session's token, user id and expires, from column `first`.
+// Events selected as id, type, payload, created, next_attempt, attempts, status, last_error.
+std::vector<WebhookEvent> read_webhook_events(const Rows& rows) {
+  std::vector<WebhookEvent> events;
+  for (int i = 0; i < rows.size(); ++i) {
+    events.push_back(WebhookEvent{.id = rows.text(i, 0),
+                                  .type = rows.text(i, 1),
+                                  .data = rows.text(i, 2),
+                                  .created = rows.time(i, 3),
+                                  .next_attempt = rows.time(i, 4),
+                                  .attempts = static_cast<int>(rows.integer(i, 5)),
+                                  .status = rows.text(i, 6),
+                                  .last_error = rows.optional_text(i, 7)});
+  }
+  return events;
+}
+
 Session read_session(const Rows& rows, int row, int first = 0) {
   return Session{.session_token = rows.text(row, first),
                  .user_id = rows.text(row, first + 1),
@@ -576,18 +628,52 @@ class PostgresStore final : public Store {
     auto rows = execute(kListWebhookEvents, "list_webhook_events",
                         Params().text(failed_only ? "t" : "f").integer(limit));
     if (!rows) return rows.error();
-    std::vector<WebhookEvent> events;
-    for (int i = 0; i < rows->size(); ++i) {
-      events.push_back(WebhookEvent{.id = rows->text(i, 0),
-                                    .type = rows->text(i, 1),
-                                    .data = rows->text(i, 2),
-                                    .created = rows->time(i, 3),
-                                    .next_attempt = rows->time(i, 4),
-                                    .attempts = static_cast<int>(rows->integer(i, 5)),
-                                    .status = rows->text(i, 6),
-                                    .last_error = rows->optional_text(i, 7)});
+    return read_webhook_events(*rows);
+  }
+
+  Result<std::vector<WebhookEvent>> claim_webhook_events(const std::string& owner, TimePoint now,
+                                                         TimePoint lease_until,
+                                                         int limit) override {
+    auto rows = execute(kClaimWebhookEvents, "claim_webhook_events",
+                        Params().text(owner).time(now).time(lease_until).integer(limit));
+    if (!rows) return rows.error();
+    return read_webhook_events(*rows);
+  }
+
+  Result<bool> mark_webhook_delivered(const std::string& id, const std::string& owner) override {
+    return end_try(kMarkWebhookDelivered, "mark_webhook_delivered", Params().text(id).text(owner));
+  }
+
+  Result<bool> mark_webhook_attempt_failed(const std::string& id, const std::string& owner,
+                                           const std::string& error,
+                                           TimePoint next_attempt) override {
+    return end_try(kMarkWebhookAttemptFailed, "mark_webhook_attempt_failed",
+                   Params().text(id).text(owner).text(error).time(next_attempt));
+  }
+
+  Result<bool> mark_webhook_failed(const std::string& id, const std::string& owner,
+                                   const std::string& error) override {
+    return end_try(kMarkWebhookFailed, "mark_webhook_failed",
+                   Params().text(id).text(owner).text(error));
+  }
+
+  Result<std::int64_t> retry_webhook_events(const std::optional<std::string>& id,
+                                            TimePoint now) override {
+    Params params;
+    if (id) {
+      params.text(*id);
+    } else {
+      params.null();
     }
-    return events;
+    auto rows = execute(kRetryWebhookEvents, "retry_webhook_events", params.time(now));
+    if (!rows) return rows.error();
+    return rows->affected();
+  }
+
+  Result<WebhookEventCounts> count_webhook_events() override {
+    auto rows = execute(kCountWebhookEvents, "count_webhook_events", Params());
+    if (!rows) return rows.error();
+    return WebhookEventCounts{.pending = rows->integer(0, 0), .failed = rows->integer(0, 1)};
   }
 
   Result<std::vector<User>> list_users(const std::optional<std::string>& email,
@@ -695,6 +781,14 @@ class PostgresStore final : public Store {
     auto connection = pool_.acquire();
     if (!connection) return connection.error();
     return (*connection)->execute(statement, params, operation);
+  }
+
+  // One of the statements that end a try: true when it changed the row.
+  Result<bool> end_try(const Statement& statement, std::string_view operation,
+                       const Params& params) {
+    auto rows = execute(statement, operation, params);
+    if (!rows) return rows.error();
+    return rows->size() == 1;
   }
 
   template <class Read>

@@ -111,6 +111,33 @@ constexpr const char* kAddSessionDeletedEvent =
 constexpr const char* kListWebhookEvents =
     "SELECT id, type, payload, created, next_attempt, attempts, status, last_error "
     "FROM webhook_events WHERE (? = 0 OR status = 'failed') ORDER BY seq LIMIT ?";
+// The sender's claim, one statement (so one write transaction: of concurrent claimers, in this
+// process or another, one gets each event). Binds: owner, lease_until, now, now, limit.
+constexpr const char* kClaimWebhookEvents =
+    "UPDATE webhook_events SET lease_owner = ?, lease_until = ? WHERE seq IN (SELECT seq FROM "
+    "webhook_events WHERE status = 'pending' AND next_attempt <= ? AND (lease_until IS NULL OR "
+    "lease_until < ?) ORDER BY next_attempt, seq LIMIT ?) "
+    "RETURNING id, type, payload, created, next_attempt, attempts, status, last_error";
+// The end of a try: a row back only when the owner still held the event. The first binds are
+// those of `set`, then the event's id and its owner.
+#define LINKGATE_SQL_END_TRY(set)                                                         \
+  "UPDATE webhook_events SET attempts = attempts + 1, lease_owner = NULL, lease_until = " \
+  "NULL, " set " WHERE id = ? AND lease_owner = ? AND status = 'pending' RETURNING 1"
+constexpr const char* kMarkWebhookDelivered =
+    LINKGATE_SQL_END_TRY("status = 'delivered', last_error = NULL");
+constexpr const char* kMarkWebhookAttemptFailed =
+    LINKGATE_SQL_END_TRY("last_error = ?, next_attempt = ?");
+constexpr const char* kMarkWebhookFailed =
+    LINKGATE_SQL_END_TRY("status = 'failed', last_error = ?");
+#undef LINKGATE_SQL_END_TRY
+// Binds: now, the event's id (NULL: every failed event), the same again.
+constexpr const char* kRetryWebhookEvents =
+    "UPDATE webhook_events SET status = 'pending', attempts = 0, next_attempt = ?, "
+    "lease_owner = NULL, lease_until = NULL "
+    "WHERE (? IS NULL AND status = 'failed') OR id = ? RETURNING 1";
+constexpr const char* kCountWebhookEvents =
+    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') "
+    "FROM webhook_events";
 
 // Administration (store.hpp). A user's session.deleted events are written from its sessions
 // before they are deleted, one per session, in session order.
@@ -149,6 +176,17 @@ WebhookEvent read_webhook_event(const Query& row) {
                       .attempts = static_cast<int>(row.integer(5)),
                       .status = row.text(6),
                       .last_error = row.optional_text(7)};
+}
+
+// Every row `query` yields, as events (columns as read_webhook_event's).
+Result<std::vector<WebhookEvent>> read_webhook_events(Query& query) {
+  std::vector<WebhookEvent> events;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!*row) return events;
+    events.push_back(read_webhook_event(query));
+  }
 }
 
 Session read_session(const Query& row) {
@@ -396,14 +434,51 @@ class SqliteStore final : public Store {
     return with_query(kListWebhookEvents, "list_webhook_events",
                       [&](Query& q) -> Result<std::vector<WebhookEvent>> {
                         q.bind(std::int64_t{failed_only ? 1 : 0}).bind(std::int64_t{limit});
-                        std::vector<WebhookEvent> events;
+                        return read_webhook_events(q);
+                      });
+  }
+
+  Result<std::vector<WebhookEvent>> claim_webhook_events(const std::string& owner, TimePoint now,
+                                                         TimePoint lease_until,
+                                                         int limit) override {
+    return with_query(kClaimWebhookEvents, "claim_webhook_events",
+                      [&](Query& q) -> Result<std::vector<WebhookEvent>> {
+                        q.bind(owner).bind(lease_until).bind(now).bind(now);
+                        q.bind(std::int64_t{limit});
+                        return read_webhook_events(q);
+                      });
+  }
+
+  Result<bool> mark_webhook_delivered(const std::string& id, const std::string& owner) override {
+    return end_try(kMarkWebhookDelivered, "mark_webhook_delivered",
+                   [&](Query& q) { q.bind(id).bind(owner); });
+  }
+
+  Result<bool> mark_webhook_attempt_failed(const std::string& id, const std::string& owner,
+                                           const std::string& error,
+                                           TimePoint next_attempt) override {
+    return end_try(kMarkWebhookAttemptFailed, "mark_webhook_attempt_failed",
+                   [&](Query& q) { q.bind(error).bind(next_attempt).bind(id).bind(owner); });
+  }
+
+  Result<bool> mark_webhook_failed(const std::string& id, const std::string& owner,
+                                   const std::string& error) override {
+    return end_try(kMarkWebhookFailed, "mark_webhook_failed",
+                   [&](Query& q) { q.bind(error).bind(id).bind(owner); });
+  }
+
+  Result<std::int64_t> retry_webhook_events(const std::optional<std::string>& id,
+                                            TimePoint now) override {
+    return with_query(kRetryWebhookEvents, "retry_webhook_events",
+                      [&](Query& q) -> Result<std::int64_t> {
+                        q.bind(now).bind(id).bind(id);
+                        std::int64_t changed = 0;
                         while (true) {
                           auto row = q.step();
                           if (!row) return row.error();
-                          if (!*row) break;
-                          events.push_back(read_webhook_event(q));
+                          if (!*row) return changed;
+                          ++changed;
                         }
-                        return events;
                       });
   }
 
@@ -474,6 +549,17 @@ class SqliteStore final : public Store {
     if (!deleted) return deleted.error();
     if (auto ok = (*transaction)->commit(); !ok) return ok.error();
     return *deleted;
+  }
+
+  Result<WebhookEventCounts> count_webhook_events() override {
+    return with_query(
+        kCountWebhookEvents, "count_webhook_events", [&](Query& q) -> Result<WebhookEventCounts> {
+          auto counts = single_row(q, [](const Query& row) {
+            return WebhookEventCounts{.pending = row.integer(0), .failed = row.integer(1)};
+          });
+          if (!counts) return counts.error();
+          return counts->value_or(WebhookEventCounts{});
+        });
   }
 
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
@@ -726,6 +812,18 @@ class SqliteStore final : public Store {
     }
     if (auto ok = (*transaction)->commit(); !ok) return ok.error();
     return written;
+  }
+
+  // One of the statements that end a try, its parameters bound by `bind`: true when it changed
+  // the row.
+  template <class Bind>
+  Result<bool> end_try(const char* sql, std::string_view operation, Bind bind) {
+    return with_query(sql, operation, [&](Query& q) -> Result<bool> {
+      bind(q);
+      auto changed = single_row(q, [](const Query&) { return true; });
+      if (!changed) return changed.error();
+      return changed->has_value();
+    });
   }
 
   // Runs `body` on a Query for `sql`, on a connection of this caller's own.
