@@ -21,6 +21,8 @@
 #include "server/setting_sources.hpp"
 #include "server/settings.hpp"
 #include "server/template_settings.hpp"
+#include "server/webhook_sender.hpp"
+#include "server/webhooks_command.hpp"
 
 // GnuTLS comes into the process with libpq (through libldap) and libcurl (through librtmp), and
 // linkgate uses neither of those paths; by default GnuTLS still initializes itself while it is
@@ -174,11 +176,20 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
           ? "; dev outbox at http://" + shown_host + ":" + std::to_string(*port) + "/dev/outbox"
           : "",
       settings->production ? "; production mode" : "");
+  // The webhook sender, off the request path (server/webhook_sender.hpp).
+  std::unique_ptr<linkgate::server::WebhookSender> webhook_sender;
+  if (!settings->webhook.url.empty()) {
+    webhook_sender = std::make_unique<linkgate::server::WebhookSender>(
+        app->store, linkgate::server::webhook_sender_options(settings->webhook));
+    webhook_sender->start();
+  }
   // Scripts and tests wait for this exact line.
   std::printf("linkgate listening on http://%s:%d (sign in at %s/signin)\n", settings->host.c_str(),
               *port, signin_base.c_str());
   std::fflush(stdout);
   server.run();
+  // Tries in flight finish (each within LINKGATE_WEBHOOK_TIMEOUT_MS); the rest stays pending.
+  if (webhook_sender) webhook_sender->stop();
   if (metrics_listener) metrics_listener->stop();
   spdlog::info("stopped");
   if (server.abandoned_requests()) {
@@ -336,6 +347,29 @@ int main(int argc, char** argv) {
   link_cmd->add_option("--callback-url", admin_command.callback_url,
                        "Where the sign-in lands (default: AUTH_URL's origin)");
   admin_options(link_cmd);
+  auto* webhooks_cmd = cli.add_subcommand(
+      "webhooks", "Show and resend the webhook events of the database (docs/webhooks.md)");
+  webhooks_cmd->require_subcommand(1);
+  std::string webhooks_config;
+  webhooks_cmd->add_option("--config", webhooks_config, "TOML file of settings, as for serve");
+  webhooks_cmd->add_option("--database-url", overrides["DATABASE_URL"],
+                           "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
+  bool webhooks_failed = false;
+  bool webhooks_json = false;
+  int webhooks_limit = 1000;
+  auto* webhooks_list_cmd = webhooks_cmd->add_subcommand("list", "List the events, oldest first");
+  webhooks_list_cmd->add_flag("--failed", webhooks_failed, "Only those kept as failed");
+  webhooks_list_cmd->add_flag("--json", webhooks_json, "As one JSON array, with each event's data");
+  webhooks_list_cmd->add_option("--limit", webhooks_limit, "At most this many (default 1000)")
+      ->check(CLI::PositiveNumber);
+  std::string webhooks_retry_id;
+  bool webhooks_retry_all = false;
+  auto* webhooks_retry_cmd = webhooks_cmd->add_subcommand(
+      "retry", "Make an event (or every failed one) due again; a running server sends it");
+  auto* retry_id =
+      webhooks_retry_cmd->add_option("ID", webhooks_retry_id, "The event's webhook-id");
+  auto* retry_all = webhooks_retry_cmd->add_flag("--all", webhooks_retry_all, "Every failed event");
+  retry_id->excludes(retry_all);
   CLI11_PARSE(cli, argc, argv);
   for (auto [command, name] :
        {std::pair{users_list_cmd, "users list"}, std::pair{users_delete_cmd, "users delete"},
@@ -346,6 +380,20 @@ int main(int argc, char** argv) {
       admin_command.email = admin_email;
     }
     return admin(admin_config, admin_command);
+  }
+  if (webhooks_cmd->parsed()) {
+    if (webhooks_retry_cmd->parsed() && webhooks_retry_id.empty() && !webhooks_retry_all) {
+      std::fprintf(stderr, "linkgate webhooks retry: give an event's id or --all\n");
+      return 2;
+    }
+    auto lookup = settings_lookup(webhooks_config, overrides);
+    if (!lookup) return 2;
+    if (webhooks_list_cmd->parsed()) {
+      return linkgate::server::webhooks_list(*lookup, webhooks_failed, webhooks_json,
+                                             webhooks_limit);
+    }
+    return linkgate::server::webhooks_retry(
+        *lookup, webhooks_retry_all ? std::nullopt : std::optional<std::string>(webhooks_retry_id));
   }
   if (webhook_secret_cmd->parsed()) {
     std::printf("%s\n", linkgate::server::make_webhook_secret().c_str());

@@ -5,6 +5,7 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
+#include "server/setting_table.hpp"
 
 namespace linkgate::server {
 
@@ -38,6 +39,35 @@ const std::vector<std::string>& webhook_event_types() {
   static const std::vector<std::string> types{"user.created", "session.created", "session.deleted",
                                               "email.failed"};
   return types;
+}
+
+std::optional<std::vector<std::chrono::milliseconds>> parse_retry_schedule(std::string_view text) {
+  std::vector<std::chrono::milliseconds> waits;
+  for (const std::string& word : words(text)) {
+    std::size_t digits = 0;
+    while (digits < word.size() && digits < 9 && word[digits] >= '0' && word[digits] <= '9') {
+      ++digits;
+    }
+    if (digits == 0) return std::nullopt;
+    const long long number = std::stoll(word.substr(0, digits));
+    const std::string_view unit = std::string_view(word).substr(digits);
+    long long ms = 0;
+    if (unit == "ms") {
+      ms = number;
+    } else if (unit == "s") {
+      ms = number * 1000;
+    } else if (unit == "m") {
+      ms = number * 60000;
+    } else if (unit == "h") {
+      ms = number * 3600000;
+    } else {
+      return std::nullopt;
+    }
+    if (ms < 10 || ms > 24LL * 3600000) return std::nullopt;
+    waits.emplace_back(ms);
+  }
+  if (waits.empty() || waits.size() > 20) return std::nullopt;
+  return waits;
 }
 
 std::optional<std::string> decode_webhook_secret(std::string_view secret) {
@@ -105,6 +135,20 @@ Result<WebhookSettings> read_webhook_settings(
                                         "email.failed)"};
     }
   }
+  auto schedule = setting_text(env, "LINKGATE_WEBHOOK_RETRY_SCHEDULE");
+  if (!schedule) return schedule.error();
+  auto waits = parse_retry_schedule(*schedule);
+  if (!waits) return Error{"configuration", "LINKGATE_WEBHOOK_RETRY_SCHEDULE is not a schedule"};
+  s.retry_schedule = std::move(*waits);
+  auto timeout = setting_integer(env, "LINKGATE_WEBHOOK_TIMEOUT_MS");
+  if (!timeout) return timeout.error();
+  s.timeout = std::chrono::milliseconds(*timeout);
+  auto poll = setting_integer(env, "LINKGATE_WEBHOOK_POLL_MS");
+  if (!poll) return poll.error();
+  s.poll_interval = std::chrono::milliseconds(*poll);
+  auto concurrency = setting_integer(env, "LINKGATE_WEBHOOK_CONCURRENCY");
+  if (!concurrency) return concurrency.error();
+  s.concurrency = static_cast<int>(*concurrency);
   return s;
 }
 

@@ -1,8 +1,10 @@
 // The webhook settings (docs/webhooks.md), read from the environment: LINKGATE_WEBHOOK_URL,
-// LINKGATE_WEBHOOK_SECRET, LINKGATE_WEBHOOK_EVENTS. Every variable is listed in README.md's
-// configuration table.
+// LINKGATE_WEBHOOK_SECRET, LINKGATE_WEBHOOK_EVENTS and the sender's
+// LINKGATE_WEBHOOK_RETRY_SCHEDULE, _TIMEOUT_MS, _POLL_MS and _CONCURRENCY. Every variable is listed
+// in README.md's configuration table.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,7 +27,17 @@ struct WebhookSettings {
   // LINKGATE_WEBHOOK_EVENTS (space- or comma-separated): the types written; default every type.
   // Empty when no URL is set.
   std::vector<std::string> events;
+  // The sender (server/webhook_sender.hpp). LINKGATE_WEBHOOK_RETRY_SCHEDULE: the waits before
+  // the 2nd, 3rd, … try; after the last one an event is kept as failed.
+  std::vector<std::chrono::milliseconds> retry_schedule;
+  std::chrono::milliseconds timeout{10000};       // LINKGATE_WEBHOOK_TIMEOUT_MS: one try
+  std::chrono::milliseconds poll_interval{1000};  // LINKGATE_WEBHOOK_POLL_MS
+  int concurrency = 4;                            // LINKGATE_WEBHOOK_CONCURRENCY: POSTs at once
 };
+
+// A retry schedule: 1 to 20 waits separated by commas or spaces, each a number with a unit (ms,
+// s, m or h; 10ms to 24h), e.g. "5s,5m,30m,2h,5h,10h". nullopt when it is not one.
+std::optional<std::vector<std::chrono::milliseconds>> parse_retry_schedule(std::string_view text);
 
 // The key a Standard Webhooks secret ("whsec_" + base64 of 24 to 64 bytes) carries, or nullopt.
 std::optional<std::string> decode_webhook_secret(std::string_view secret);

@@ -120,6 +120,11 @@ std::vector<ReceivedWebhook> WebhookReceiver::wait_for(std::size_t count,
   return received();
 }
 
+std::string program_on_path(const std::string& program) {
+  const auto found = find_on_path(program);
+  return found ? found->string() : std::string();
+}
+
 int unused_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return 0;

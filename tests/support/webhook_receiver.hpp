@@ -60,4 +60,7 @@ class WebhookReceiver {
 // A loopback port nothing listens on at the moment of the call.
 int unused_loopback_port();
 
+// The first executable `program` on PATH, or "" when there is none.
+std::string program_on_path(const std::string& program);
+
 }  // namespace linkgate::testing

@@ -103,5 +103,34 @@ TEST(WebhookSettings, MadeSecretsDecodeTo32Bytes) {
   EXPECT_EQ(key->size(), 32u);
 }
 
+TEST(WebhookSettings, TheSenderDefaultsAreTheDocumentedOnes) {
+  auto s = read({{"LINKGATE_WEBHOOK_URL", "https://app.example/hooks"},
+                 {"LINKGATE_WEBHOOK_SECRET", kSecret}});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  using namespace std::chrono_literals;
+  EXPECT_EQ(s->retry_schedule,
+            (std::vector<std::chrono::milliseconds>{5s, 5min, 30min, 2h, 5h, 10h}));
+  EXPECT_EQ(s->timeout, 10s);
+  EXPECT_EQ(s->poll_interval, 1s);
+  EXPECT_EQ(s->concurrency, 4);
+}
+
+TEST(WebhookSettings, RetryScheduleTakesWaitsWithUnits) {
+  using namespace std::chrono_literals;
+  EXPECT_EQ(parse_retry_schedule("100ms, 2s 3m,1h"),
+            (std::vector<std::chrono::milliseconds>{100ms, 2s, 3min, 1h}));
+  for (const char* bad : {"", "5", "5d", "s", "5s,,x", "5ms", "25h", "-1s", "1.5s"}) {
+    EXPECT_FALSE(parse_retry_schedule(bad).has_value()) << bad;
+  }
+  std::string too_many;
+  for (int i = 0; i < 21; ++i) too_many += "1s,";
+  EXPECT_FALSE(parse_retry_schedule(too_many).has_value());  // at most 20 waits
+  auto refused = read({{"LINKGATE_WEBHOOK_URL", "https://app.example/hooks"},
+                       {"LINKGATE_WEBHOOK_SECRET", kSecret},
+                       {"LINKGATE_WEBHOOK_RETRY_SCHEDULE", "soon"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("LINKGATE_WEBHOOK_RETRY_SCHEDULE"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace linkgate::server
