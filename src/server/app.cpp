@@ -74,7 +74,10 @@ Result<App> build_app(const Settings& settings, const AppMetrics* metrics,
       open_store(settings.database_url, settings.database_pool_size, settings.database_batches,
                  settings.database_prepared_statements, std::move(on_statement));
   if (!store) return store.error();
-  if (registry) StoreMetrics::register_pool(*registry, *store);
+  if (registry) {
+    StoreMetrics::register_pool(*registry, *store);
+    if (!settings.webhook.url.empty()) StoreMetrics::register_webhook_queue(*registry, *store);
+  }
 
   AuthConfig config;
   config.url = settings.auth_url;

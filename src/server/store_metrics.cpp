@@ -1,6 +1,8 @@
 #include "server/store_metrics.hpp"
 
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "store/postgres/postgres_store.hpp"
@@ -15,10 +17,12 @@ constexpr std::string_view kHelp =
     "connection to the result (a batch of calls counts once).";
 
 // The Store operations, as the PostgreSQL store names them.
-constexpr std::array<std::string_view, 25> kOperations = {
+constexpr std::array<std::string_view, 31> kOperations = {
     "add_outbox_message",
     "add_webhook_event",
+    "claim_webhook_events",
     "count_hit",
+    "count_webhook_events",
     "create_one_time_code",
     "create_session",
     "create_user",
@@ -28,13 +32,17 @@ constexpr std::array<std::string_view, 25> kOperations = {
     "delete_one_time_codes_of_link",
     "delete_session",
     "delete_session_with_event",
+    "delete_user",
+    "delete_user_sessions",
     "delete_verification_tokens",
     "get_session_and_user",
     "get_user",
     "get_user_by_email",
     "list_outbox_messages",
+    "list_users",
     "list_webhook_events",
     "redeem_link",
+    "retry_webhook_events",
     "update_session_expiry",
     "update_user",
     "update_user_and_create_session",
@@ -42,7 +50,6 @@ constexpr std::array<std::string_view, 25> kOperations = {
     "use_verification_token",
     "use_verification_token_and_get_user",
 };
-
 }  // namespace
 
 StoreMetrics::StoreMetrics(metrics::Registry& registry) {
@@ -78,6 +85,23 @@ void StoreMetrics::register_pool(metrics::Registry& registry, std::shared_ptr<St
                  read(&store::PostgresPoolUsage::waiting));
   registry.gauge("linkgate_store_pool_size", "The pool's connections at most (DATABASE_POOL_SIZE).",
                  {}, read(&store::PostgresPoolUsage::size));
+}
+
+void StoreMetrics::register_webhook_queue(metrics::Registry& registry,
+                                          std::shared_ptr<Store> store) {
+  constexpr std::string_view kName = "linkgate_webhook_events";
+  constexpr std::string_view kHelp =
+      "Webhook events in the outbox: pending (not delivered yet, retries included: the queue's "
+      "depth) and failed (kept after the last try); NaN when the store cannot say.";
+  auto read = [store](std::int64_t WebhookEventCounts::*field) {
+    return [store, field] {
+      auto counts = store->count_webhook_events();
+      return counts ? static_cast<double>((*counts).*field)
+                    : std::numeric_limits<double>::quiet_NaN();
+    };
+  };
+  registry.gauge(kName, kHelp, {{"state", "pending"}}, read(&WebhookEventCounts::pending));
+  registry.gauge(kName, kHelp, {{"state", "failed"}}, read(&WebhookEventCounts::failed));
 }
 
 }  // namespace linkgate::server

@@ -1,5 +1,6 @@
 // The store's metrics: how long each PostgreSQL statement of a Store operation took (from asking
-// the pool for a connection to the result), and the connection pool's use, read when scraped.
+// the pool for a connection to the result), the connection pool's use and the webhook outbox's
+// depth, read when scraped.
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,10 @@ class StoreMetrics {
   // linkgate_store_pool_waiting and linkgate_store_pool_size when `store` is a PostgreSQL store
   // (open_postgres_store); nothing otherwise.
   static void register_pool(metrics::Registry& registry, std::shared_ptr<Store> store);
+
+  // Registers linkgate_webhook_events{state="pending|failed"}, read from the store
+  // (Store::count_webhook_events, one query per series) when scraped.
+  static void register_webhook_queue(metrics::Registry& registry, std::shared_ptr<Store> store);
 
  private:
   std::map<std::string_view, metrics::Histogram, std::less<>> by_operation_;

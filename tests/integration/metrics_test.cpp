@@ -148,7 +148,11 @@ TEST(Metrics, EmailsRetriesAndTheStoreOnPostgres) {
                         {"DATABASE_POOL_SIZE", "3"},
                         {"AUTH_POSTMARK_KEY", "pm-key"},
                         {"AUTH_POSTMARK_API_URL", postmark.base_url()},
-                        {"LINKGATE_EMAIL_RETRY_BASE_MS", "50"}});
+                        {"LINKGATE_EMAIL_RETRY_BASE_MS", "50"},
+                        // Nothing answers there: the sign-in's events stay pending.
+                        {"LINKGATE_WEBHOOK_URL", "http://127.0.0.1:1/hook"},
+                        {"LINKGATE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+                        {"LINKGATE_WEBHOOK_RETRY_SCHEDULE", "1h"}});
   ASSERT_FALSE(server.process().failed()) << server.process().logs();
   TestClient scraper("127.0.0.1", metrics_port(server.process()));
   TestClient browser = server.client();
@@ -179,6 +183,8 @@ TEST(Metrics, EmailsRetriesAndTheStoreOnPostgres) {
   EXPECT_GE(sample(text, R"(linkgate_store_pool_connections{state="open"})"), 1);
   EXPECT_EQ(sample(text, R"(linkgate_store_pool_connections{state="in_use"})"), 0);
   EXPECT_EQ(sample(text, "linkgate_store_pool_waiting"), 0);
+  EXPECT_GE(sample(text, R"(linkgate_webhook_events{state="pending"})"), 1) << text;
+  EXPECT_EQ(sample(text, R"(linkgate_webhook_events{state="failed"})"), 0);
   const auto [status, output] = promtool_check(text);
   EXPECT_EQ(status, 0) << output;
 }
