@@ -2,8 +2,6 @@
 // settings of a running server (same environment), on SQLite and on PostgreSQL. `linkgate link`'s
 // URL signs its user in over real HTTP against that server; `sessions revoke` and `users delete`
 // end that sign-in; errors have their exit codes.
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +10,7 @@
 
 #include "integration/harness.hpp"
 #include "integration/postgres_harness.hpp"
+#include "support/webhook_receiver.hpp"
 
 namespace linkgate::testing {
 namespace {
@@ -22,22 +21,6 @@ enum class Backend { sqlite, postgres };
 
 std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::sqlite ? "Sqlite" : "Postgres";
-}
-
-// A loopback port free right now (the server binds it a moment later).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  ::close(fd);
-  return port;
 }
 
 struct AdminRun {
@@ -82,7 +65,7 @@ AdminRun run_admin(const std::string& arguments, const std::map<std::string, std
 class AdminCommands : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    const int port = free_port();
+    const int port = unused_loopback_port();
     ASSERT_NE(port, 0);
     origin_ = "http://127.0.0.1:" + std::to_string(port);
     env_ = {{"AUTH_SECRET", "integration-test-secret-0123456789abcdef"},
