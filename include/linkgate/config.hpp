@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "linkgate/audit_event.hpp"
 #include "linkgate/callbacks.hpp"
 #include "linkgate/locale.hpp"
 #include "linkgate/mailer.hpp"
@@ -170,6 +171,12 @@ struct AuthConfig {
   // store that is down). Messages never carry secrets, tokens, links or cookie values.
   // Unset: silent.
   std::function<void(LogLevel, const std::string& message)> log;
+  // Like `log`, with the id of the request the line belongs to (Request::id; empty outside a
+  // request). When set, the core calls it instead of `log`.
+  std::function<void(LogLevel, const std::string& request_id, const std::string& message)>
+      request_log;
+  // Where the core reports audit events (audit_event.hpp). Unset: none are built.
+  std::shared_ptr<AuditSink> audit;
 };
 
 }  // namespace linkgate

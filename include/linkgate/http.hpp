@@ -27,6 +27,9 @@ struct Request {
   std::vector<Header> headers;
   std::string body;
   std::string remote_address;  // the socket peer, e.g. "127.0.0.1"
+  // The request's id, set by the server (X-Request-Id): carried into log lines and audit events.
+  // Empty: none.
+  std::string id{};
 
   // The first header with this name (case-insensitive), if any.
   std::optional<std::string_view> header(std::string_view name) const;

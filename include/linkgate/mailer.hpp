@@ -25,6 +25,8 @@ struct EmailMessage {
   std::string expires = {};  // when the link expires, ISO 8601 UTC
   std::string host = {};     // the link's host with port, e.g. "example.com"
   std::string locale = {};   // the language of the text: "en", or a configured locale's tag
+  // The id of the request that sends it (Request::id), for log lines; empty outside a request.
+  std::string request_id{};
 };
 
 class Mailer {

@@ -198,7 +198,8 @@ struct Serving {
                     ? "configuration: the one-time code must have 6 to 10 digits and 1 to 1000 "
                       "attempts"
                     : "configuration: untrusted or invalid host; set AUTH_URL "
-                      "or AUTH_TRUST_HOST");
+                      "or AUTH_TRUST_HOST",
+                request.id);
       const bool page =
           request.method == "GET" &&
           (route->action == "signin" || route->action == "signout" || route->action == "error" ||
@@ -317,7 +318,7 @@ Response Auth::handle(const Request& request) const {
     return serving->dispatch(request);
   } catch (const std::exception& e) {
     // A programmer error: answer like Auth.js's unexpected errors and keep serving.
-    serving->state.log(LogLevel::error, std::string("internal error: ") + e.what());
+    serving->state.log(LogLevel::error, std::string("internal error: ") + e.what(), request.id);
     return configuration_json();
   }
 }

@@ -14,8 +14,13 @@ TimePoint AuthState::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
 }
 
-void AuthState::log(LogLevel level, const std::string& message) const {
-  if (config.log) config.log(level, message);
+void AuthState::log(LogLevel level, const std::string& message,
+                    const std::string& request_id) const {
+  if (config.request_log) {
+    config.request_log(level, request_id, message);
+  } else if (config.log) {
+    config.log(level, message);
+  }
 }
 
 const EmailProvider* AuthState::provider(std::string_view id) const {
@@ -48,6 +53,22 @@ std::optional<std::string> Context::param(std::string_view name) const {
   if (auto it = body.find(std::string(name)); it != body.end()) return it->second;
   if (auto it = query.find(std::string(name)); it != query.end()) return it->second;
   return std::nullopt;
+}
+
+void Context::audit(AuditKind kind, AuditOutcome outcome, const AuditFacts& facts) const {
+  if (!state.config.audit) return;
+  AuditEvent event;
+  event.kind = kind;
+  event.outcome = outcome;
+  event.reason = facts.reason;
+  event.time = now();
+  event.request_id = request.id;
+  event.client_ip = client_ip(state.trusted_proxies, request);
+  event.user_id = facts.user_id;
+  event.provider = facts.provider.empty() ? std::string_view(provider_id) : facts.provider;
+  event.email = facts.email;
+  event.new_user = facts.new_user;
+  state.config.audit->record(event);
 }
 
 namespace {
@@ -161,7 +182,7 @@ Response Context::error_redirect(ErrorKind kind, std::string_view type) const {
 }
 
 Response Context::store_failed(const Error& error, std::string_view step) const {
-  state.log(LogLevel::error, std::string(step) + ": store failed: " + error.message);
+  log(LogLevel::error, std::string(step) + ": store failed: " + error.message);
   if (error.kind != "unavailable") return error_redirect(ErrorKind::error, "Configuration");
   Response r;
   if (request.header("x-auth-return-redirect")) {

@@ -13,6 +13,7 @@
 #include "core/cookies.hpp"
 #include "core/csrf.hpp"
 #include "core/session_jwt.hpp"
+#include "linkgate/audit_event.hpp"
 #include "linkgate/config.hpp"
 #include "linkgate/http.hpp"
 #include "linkgate/store.hpp"
@@ -35,7 +36,9 @@ struct AuthState {
   std::string trusted_proxies_error;
 
   TimePoint now() const;
-  void log(LogLevel level, const std::string& message) const;
+  // Logs through AuthConfig::request_log with `request_id` (Request::id) when it is set, else
+  // through AuthConfig::log.
+  void log(LogLevel level, const std::string& message, const std::string& request_id = {}) const;
   const EmailProvider* provider(std::string_view id) const;
   const SessionJwtCodec& jwt_codec(bool secure) const;
 };
@@ -68,6 +71,22 @@ class Context {
   std::string base_url() const { return origin + state.base_path; }
   std::string host() const;
   std::optional<std::string> param(std::string_view name) const;  // body, then query
+
+  // Logs `message` as a line of this request (AuthState::log with Request::id).
+  void log(LogLevel level, const std::string& message) const {
+    state.log(level, message, request.id);
+  }
+  // Reports an audit event of this request to AuthConfig::audit (nothing is built without one):
+  // `kind`, `outcome` and what `facts` knows, with the time, the request id, the client IP and
+  // the provider of the URL (when `facts` names none) filled in.
+  struct AuditFacts {
+    AuditReason reason = AuditReason::none;
+    std::string_view email{};
+    std::string_view user_id{};
+    std::string_view provider{};
+    bool new_user = false;
+  };
+  void audit(AuditKind kind, AuditOutcome outcome, const AuditFacts& facts) const;
 
   // Parses the body and computes the CSRF state and the callbackUrl. Returns false when the
   // body is malformed (the caller answers 400 "Bad request.").

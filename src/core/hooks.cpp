@@ -78,20 +78,27 @@ std::optional<Response> check_sign_in(const Context& ctx, const User& user, cons
                                       bool verification_request, bool keep_cookies) {
   const auto& callback = ctx.state.config.callbacks.sign_in;
   if (!callback) return std::nullopt;
+  const auto audit_denied = [&] {
+    ctx.audit(AuditKind::denied, AuditOutcome::denied,
+              {.reason = AuditReason::sign_in_callback, .email = user.email});
+  };
   std::optional<SignInDecision> decision;
   try {
     decision = callback(SignInParams{user, account, verification_request});
   } catch (...) {
     // Auth.js turns anything the signIn callback throws into AccessDenied.
     log_hook_failure(ctx.state, "callbacks.signIn", std::current_exception());
+    audit_denied();
     return ctx.error_redirect(ErrorKind::error, "AccessDenied");
   }
   switch (decision->kind()) {
     case SignInDecision::Kind::allow:
       return std::nullopt;
     case SignInDecision::Kind::deny:
+      audit_denied();
       return ctx.error_redirect(ErrorKind::error, "AccessDenied");
     case SignInDecision::Kind::redirect:
+      audit_denied();
       break;
   }
   auto target = resolve_redirect(ctx.state, decision->url(), ctx.origin);
@@ -107,6 +114,13 @@ std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookC
   const auto& hook = state.config.sign_in_hook;
   if (!hook) return std::nullopt;
   const std::string stage = sign_in_hook_stage_name(call.stage);
+  const auto audit_denied = [&] {
+    ctx.audit(AuditKind::denied, AuditOutcome::denied,
+              {.reason = AuditReason::sign_in_callback,
+               .email = call.email,
+               .user_id = call.user ? std::string_view(call.user->id) : std::string_view(),
+               .provider = call.provider});
+  };
   Result<SignInDecision> decision = Error{"hook", "it threw"};
   try {
     decision = hook->decide(call);
@@ -115,19 +129,21 @@ std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookC
   }
   if (!decision) {
     if (state.config.sign_in_hook_fail_open) {
-      state.log(LogLevel::warn, "sign-in hook (stage " + stage + ") gave no decision: " +
-                                    decision.error().message + "; allowing (fail-open)");
+      ctx.log(LogLevel::warn, "sign-in hook (stage " + stage + ") gave no decision: " +
+                                  decision.error().message + "; allowing (fail-open)");
       return std::nullopt;
     }
-    state.log(LogLevel::error, "sign-in hook (stage " + stage + ") gave no decision: " +
-                                   decision.error().message + "; refusing (fail-closed)");
+    ctx.log(LogLevel::error, "sign-in hook (stage " + stage + ") gave no decision: " +
+                                 decision.error().message + "; refusing (fail-closed)");
+    audit_denied();
     return ctx.error_redirect(ErrorKind::error, "AccessDenied");
   }
   switch (decision->kind()) {
     case SignInDecision::Kind::allow:
       return std::nullopt;
     case SignInDecision::Kind::deny:
-      state.log(LogLevel::info, "sign-in hook (stage " + stage + ") refused the sign-in");
+      ctx.log(LogLevel::info, "sign-in hook (stage " + stage + ") refused the sign-in");
+      audit_denied();
       return ctx.error_redirect(ErrorKind::error, "AccessDenied");
     case SignInDecision::Kind::redirect:
       break;
@@ -136,14 +152,15 @@ std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookC
   const std::string& url = decision->url();
   const std::string target = safe_redirect(url, ctx.origin, state.config.redirect_hosts);
   if (target != url && !(url.starts_with('/') && target == ctx.origin + url)) {
-    state.log(LogLevel::warn, "sign-in hook (stage " + stage +
-                                  ") refused the sign-in with a redirect the redirect rules do not "
-                                  "allow (neither the origin nor LINKGATE_REDIRECT_HOSTS); "
-                                  "answering AccessDenied");
+    ctx.log(LogLevel::warn, "sign-in hook (stage " + stage +
+                                ") refused the sign-in with a redirect the redirect rules do not "
+                                "allow (neither the origin nor LINKGATE_REDIRECT_HOSTS); "
+                                "answering AccessDenied");
+    audit_denied();
     return ctx.error_redirect(ErrorKind::error, "AccessDenied");
   }
-  state.log(LogLevel::info,
-            "sign-in hook (stage " + stage + ") refused the sign-in with a redirect");
+  ctx.log(LogLevel::info, "sign-in hook (stage " + stage + ") refused the sign-in with a redirect");
+  audit_denied();
   Response r = ctx.redirect(target);
   if (keep_cookies) ctx.add_init_cookies(r);
   return r;

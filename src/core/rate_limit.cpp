@@ -68,10 +68,13 @@ Response rate_limited(const Context& ctx, const RateDecision& decision) {
 }
 
 std::optional<Response> deny_if_limited(const Context& ctx, const Result<RateDecision>& decision,
-                                        const std::string& limit) {
+                                        const std::string& limit, std::string_view email) {
   if (!decision) return ctx.store_failed(decision.error(), "rate limit " + limit);
   if (decision->allowed) return std::nullopt;
-  ctx.state.log(LogLevel::info, "rate limit " + limit + ": over the limit");
+  ctx.log(LogLevel::info, "rate limit " + limit + ": over the limit");
+  ctx.audit(AuditKind::rate_limited, AuditOutcome::denied,
+            {.reason = limit == "global" ? AuditReason::limit_global : AuditReason::limit_ip,
+             .email = email});
   return rate_limited(ctx, *decision);
 }
 

@@ -48,8 +48,9 @@ Response rate_limited(const Context& ctx, const RateDecision& decision);
 
 // What to answer after counting a hit: nullopt when allowed; the rate_limited answer when denied;
 // after a store failure, the Configuration error answer (fail closed; the failure is logged
-// naming `limit`, e.g. "ip").
+// naming `limit`: "ip" or "global"). A denial is reported as a rate_limited audit event with
+// the address asked for (`email`, when known).
 std::optional<Response> deny_if_limited(const Context& ctx, const Result<RateDecision>& decision,
-                                        const std::string& limit);
+                                        const std::string& limit, std::string_view email = {});
 
 }  // namespace linkgate::core

@@ -12,7 +12,7 @@ std::optional<json::object> read_jwt_session(const Context& ctx, const std::stri
                                              const json::value* update) {
   auto claims = ctx.state.jwt_codec(ctx.secure()).decode(cookie, ctx.now(), storage);
   if (!claims) {
-    ctx.state.log(LogLevel::info, ctx.action + ": rejected an invalid or expired session JWT");
+    ctx.log(LogLevel::info, ctx.action + ": rejected an invalid or expired session JWT");
     return std::nullopt;
   }
   // Move-constructed, so that the claims keep their storage.
@@ -43,7 +43,7 @@ DatabaseSessionRead read_database_session(const Context& ctx, const std::string&
   const TimePoint now = ctx.now();
   auto found = store.get_session_and_user(cookie);
   if (!found) {
-    ctx.state.log(LogLevel::error, ctx.action + ": store failed: " + found.error().message);
+    ctx.log(LogLevel::error, ctx.action + ": store failed: " + found.error().message);
     read.outcome = found.error().kind == "unavailable" ? Outcome::unavailable : Outcome::failed;
     return read;
   }
@@ -59,8 +59,8 @@ DatabaseSessionRead read_database_session(const Context& ctx, const std::string&
   read.new_expires = now + max_age;
   if ((*found)->session.expires - max_age + update_age <= now) {
     if (auto updated = store.update_session_expiry(cookie, read.new_expires); !updated) {
-      ctx.state.log(LogLevel::error,
-                    ctx.action + ": could not slide the expiry: " + updated.error().message);
+      ctx.log(LogLevel::error,
+              ctx.action + ": could not slide the expiry: " + updated.error().message);
     } else {
       read.renewed = true;
     }

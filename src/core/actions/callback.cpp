@@ -30,15 +30,17 @@ Result<std::optional<ConsumedToken>> consume_token(const Context& ctx,
 void drop_one_time_code(const Context& ctx, const std::string& link_token_hash) {
   if (!ctx.state.config.redemption.one_time_code) return;
   if (auto dropped = ctx.state.store->delete_one_time_codes_of_link(link_token_hash); !dropped) {
-    ctx.state.log(LogLevel::warn, "callback: could not delete the link's one-time code: " +
-                                      dropped.error().message);
+    ctx.log(LogLevel::warn,
+            "callback: could not delete the link's one-time code: " + dropped.error().message);
   }
 }
 
 // Auth.js's Verification redirect plus the address the link was for, so the error page can
 // offer a new link with the address filled in. Whoever holds the link already has the address
 // (it is in the link), and the error page sends no Referer, so nothing new is disclosed.
-Response verification_error(const Context& ctx, const std::string& email) {
+// Reported as a sign_in_failed audit event with `reason`.
+Response verification_error(const Context& ctx, const std::string& email, AuditReason reason) {
+  ctx.audit(AuditKind::sign_in_failed, AuditOutcome::failure, {.reason = reason, .email = email});
   return ctx.redirect(ctx.base_url() + "/error?error=Verification&email=" + form_encode(email));
 }
 
@@ -83,7 +85,10 @@ Response callback(Context& ctx) {
   // answered like Auth.js's other POSTs without a valid pair.
   const bool post = ctx.request.method == "POST";
   if (post) {
-    if (!ctx.csrf.verified) return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+    if (!ctx.csrf.verified) {
+      ctx.audit(AuditKind::csrf_failed, AuditOutcome::failure, {});
+      return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+    }
     if (ctx.body.count("code")) return redeem_code(ctx, *provider);
   }
 
@@ -94,9 +99,13 @@ Response callback(Context& ctx) {
     return it == ctx.query.end() ? std::string() : it->second;
   };
   const std::string token = read("token");
+  const std::string email = read("email");
+  if (token.empty() || email.empty()) {
+    ctx.audit(AuditKind::sign_in_failed, AuditOutcome::failure,
+              {.reason = AuditReason::unknown_token, .email = email});
+  }
   if (token.empty()) return ctx.error_redirect(ErrorKind::error, "Configuration");
   // Auth.js's adapters match on identifier AND token; without an email nothing can match.
-  const std::string email = read("email");
   if (email.empty()) return ctx.error_redirect(ErrorKind::error, "Verification");
 
   if (!post && ctx.state.config.redemption.confirm) {
@@ -113,16 +122,18 @@ Response callback(Context& ctx) {
     if (!redeemed) return ctx.store_failed(redeemed.error(), "callback");
     if (redeemed->found) {
       drop_one_time_code(ctx, hash);
-      if (!redeemed->signed_in) return verification_error(ctx, email);
+      if (!redeemed->signed_in) return verification_error(ctx, email, AuditReason::expired);
       return std::move(*redeemed->signed_in);
     }
     first_secret = 1;
   }
   auto invite = consume_token(ctx, email, token, first_secret);
   if (!invite) return ctx.store_failed(invite.error(), "callback");
-  if (!invite->has_value()) return verification_error(ctx, email);
+  if (!invite->has_value()) return verification_error(ctx, email, AuditReason::unknown_token);
   drop_one_time_code(ctx, (*invite)->token.token);
-  if ((*invite)->token.expires < ctx.now()) return verification_error(ctx, email);
+  if ((*invite)->token.expires < ctx.now()) {
+    return verification_error(ctx, email, AuditReason::expired);
+  }
   return complete_sign_in(ctx, *provider, (*invite)->token.identifier, std::move((*invite)->user));
 }
 

@@ -52,8 +52,8 @@ void add_sign_in_events(const Context& ctx, const SignInEvents& events, const Us
                               std::pair{"session.created", events.session_created}}) {
     if (!wanted) continue;
     if (auto added = ctx.state.store->add_webhook_event(type, data, ctx.now()); !added) {
-      ctx.state.log(LogLevel::error, std::string("callback: could not write the ") + type +
-                                         " webhook event: " + added.error().message);
+      ctx.log(LogLevel::error, std::string("callback: could not write the ") + type +
+                                   " webhook event: " + added.error().message);
     }
   }
 }
@@ -119,6 +119,8 @@ Response finish_sign_in(Context& ctx, const SessionAndUser& written, const Accou
       clear_session_cookie(ctx, r);
     }
   }
+  ctx.audit(AuditKind::sign_in_completed, AuditOutcome::success,
+            {.email = user.email, .user_id = user.id, .new_user = is_new_user});
   emit_event(ctx.state, "events.signIn", ctx.state.config.events.sign_in,
              SignInEvent{user, account, is_new_user});
   ctx.add_init_cookies(r);

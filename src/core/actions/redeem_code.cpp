@@ -26,8 +26,12 @@ Result<std::string> normalize(const Context& ctx, const EmailProvider& provider,
 
 // Back to the code form, the address kept, the error named as Auth.js names a dead link. The
 // same answer for every wrong case (unknown address, wrong code, spent or expired code), so
-// the answer tells nothing about which addresses have codes.
-Response code_failed(const Context& ctx, const EmailProvider& provider, const std::string& email) {
+// the answer tells nothing about which addresses have codes. Reported as a sign_in_failed
+// audit event with `reason`.
+Response code_failed(const Context& ctx, const EmailProvider& provider, const std::string& email,
+                     AuditReason reason = AuditReason::bad_code) {
+  ctx.audit(AuditKind::sign_in_failed, AuditOutcome::failure,
+            {.reason = reason, .email = email, .provider = provider.id});
   return ctx.redirect(ctx.base_url() + "/verify-request?provider=" + form_encode(provider.id) +
                       "&type=email&email=" + form_encode(email) + "&error=Verification");
 }
@@ -44,10 +48,14 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
   // (each with its own attempt budget) is bounded too.
   auto decision = count_ip_attempt(config, store, request_client_ip(ctx), ctx.now());
   if (!decision) return ctx.store_failed(decision.error(), "callback");
-  if (!decision->allowed) return rate_limited(ctx, *decision);
+  if (!decision->allowed) {
+    ctx.log(LogLevel::info, "rate limit ip: over the limit (one-time code)");
+    ctx.audit(AuditKind::rate_limited, AuditOutcome::denied, {.reason = AuditReason::limit_ip});
+    return rate_limited(ctx, *decision);
+  }
 
   auto identifier = normalize(ctx, provider, raw_email);
-  if (!identifier) return code_failed(ctx, provider, raw_email);
+  if (!identifier) return code_failed(ctx, provider, raw_email, AuditReason::invalid_email);
   auto code = clean_typed_code(ctx.body.at("code"), config.redemption.code_digits);
   if (!code) return code_failed(ctx, provider, *identifier);
 
@@ -66,14 +74,17 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
       break;
     }
   }
-  if (!found || found->expires < ctx.now()) return code_failed(ctx, provider, *identifier);
+  if (!found) return code_failed(ctx, provider, *identifier);
+  if (found->expires < ctx.now())
+    return code_failed(ctx, provider, *identifier, AuditReason::expired);
 
   // The code and its link are one sign-in: redeeming the code spends the link, and a link
   // already spent (or racing this code) voids the code.
   auto link = store.use_verification_token_and_get_user(*identifier, found->link_token_hash);
   if (!link) return ctx.store_failed(link.error(), "callback");
-  if (!link->has_value() || (*link)->token.expires < ctx.now()) {
-    return code_failed(ctx, provider, *identifier);
+  if (!link->has_value()) return code_failed(ctx, provider, *identifier);
+  if ((*link)->token.expires < ctx.now()) {
+    return code_failed(ctx, provider, *identifier, AuditReason::expired);
   }
   return complete_sign_in(ctx, provider, *identifier, std::move((*link)->user));
 }

@@ -24,8 +24,8 @@ void add_jwt_sign_out_event(const Context& ctx, const json::object& claims) {
       sign_out_event_data(ctx), sub && sub->is_string() ? std::string(sub->as_string()) : "",
       email && email->is_string() ? std::string(email->as_string()) : "");
   if (auto added = ctx.state.store->add_webhook_event("session.deleted", data, ctx.now()); !added) {
-    ctx.state.log(LogLevel::error, "signout: could not write the session.deleted webhook event: " +
-                                       added.error().message);
+    ctx.log(LogLevel::error,
+            "signout: could not write the session.deleted webhook event: " + added.error().message);
   }
 }
 
@@ -158,7 +158,10 @@ Response session(Context& ctx) {
   // POST /session (update) needs a valid CSRF pair. Without one the answer is exactly 400,
   // application/json, `null`, with no Set-Cookie, whatever was missing or wrong (§0.5, §1;
   // pinned against Auth.js by tests/interop/authjs_session_post_test.cpp).
-  if (is_post && !ctx.csrf.verified) return ctx.json(400, "null");
+  if (is_post && !ctx.csrf.verified) {
+    ctx.audit(AuditKind::csrf_failed, AuditOutcome::failure, {});
+    return ctx.json(400, "null");
+  }
   Response r = current_session(ctx, /*no_cache=*/!is_post);
   // An update's answer carries the request pipeline's cookies (§0.3: the callback-url cookie
   // when it changed), as Auth.js's does. GET /session skips that pipeline (Context::init).
@@ -167,9 +170,14 @@ Response session(Context& ctx) {
 }
 
 Response signout(Context& ctx) {
-  if (!ctx.csrf.verified) return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+  if (!ctx.csrf.verified) {
+    ctx.audit(AuditKind::csrf_failed, AuditOutcome::failure, {});
+    return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+  }
   Response r = ctx.redirect(ctx.callback_url);
   auto cookie = read_chunked_cookie(ctx.cookies, ctx.cookie_names.session_token);
+  // Whose session ended, for the sign_out audit event (empty when the cookie named none).
+  std::string user_id;
   if (cookie) {
     const Events& events = ctx.state.config.events;
     if (ctx.state.config.session_strategy == SessionStrategy::database) {
@@ -179,19 +187,25 @@ Response signout(Context& ctx) {
                                                                       sign_out_event_data(ctx))
                          : ctx.state.store->delete_session(*cookie);
       if (!deleted) {
-        ctx.state.log(LogLevel::error,
-                      "signout: could not delete the session: " + deleted.error().message);
+        ctx.log(LogLevel::error,
+                "signout: could not delete the session: " + deleted.error().message);
       } else if (deleted->has_value()) {
+        user_id = (*deleted)->user_id;
         emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{&**deleted, nullptr});
       }
-    } else if (events.sign_out || webhook_event_on(ctx.state.config, "session.deleted")) {
+    } else if (events.sign_out || webhook_event_on(ctx.state.config, "session.deleted") ||
+               ctx.state.config.audit) {
       if (auto claims = ctx.state.jwt_codec(ctx.secure()).decode(*cookie, ctx.now())) {
+        if (const json::value* sub = claims->if_contains("sub"); sub && sub->is_string()) {
+          user_id = sub->as_string();
+        }
         emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{nullptr, &*claims});
         add_jwt_sign_out_event(ctx, *claims);
       }
     }
     clear_session_cookie(ctx, r);
   }
+  ctx.audit(AuditKind::sign_out, AuditOutcome::success, {.user_id = user_id});
   ctx.add_init_cookies(r);
   return r;
 }

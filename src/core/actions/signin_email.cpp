@@ -56,6 +56,7 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
   message.expires = iso8601(request.expires);
   message.host = link_host(ctx.origin);
   message.locale = locale ? locale->language : "en";
+  message.request_id = ctx.request.id;
   return provider.mailer->send(message);
 }
 
@@ -71,8 +72,8 @@ void add_email_failed_event(const Context& ctx, const std::string& provider_id,
   auto added =
       ctx.state.store->add_webhook_event("email.failed", boost::json::serialize(data), ctx.now());
   if (!added) {
-    ctx.state.log(LogLevel::error, "signin: could not write the email.failed webhook event: " +
-                                       added.error().message);
+    ctx.log(LogLevel::error,
+            "signin: could not write the email.failed webhook event: " + added.error().message);
   }
 }
 
@@ -126,7 +127,10 @@ Response signin_email(Context& ctx) {
   }
   const EmailProvider* provider = ctx.state.provider(ctx.provider_id);
   if (provider == nullptr) return ctx.error_redirect(ErrorKind::error, "Configuration");
-  if (!ctx.csrf.verified) return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+  if (!ctx.csrf.verified) {
+    ctx.audit(AuditKind::csrf_failed, AuditOutcome::failure, {});
+    return ctx.error_redirect(ErrorKind::sign_in, "MissingCSRF");
+  }
 
   // Abuse limits (SPEC B1, B4), in an order that never tells a known address from an unknown one:
   // every answer below depends only on the client, the domain and the counters. The per-IP limit
@@ -142,30 +146,40 @@ Response signin_email(Context& ctx) {
   std::string raw_email = ctx.body.count("email") ? ctx.body.at("email") : std::string();
   Result<std::string> identifier = run_normalizer(ctx, *provider, raw_email);
   if (!identifier) {
-    ctx.state.log(LogLevel::info, "signin: rejected email address: " + identifier.error().message);
+    ctx.log(LogLevel::info, "signin: rejected email address: " + identifier.error().message);
+    ctx.audit(AuditKind::denied, AuditOutcome::denied, {.reason = AuditReason::invalid_email});
     return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
   }
 
   // A domain the policy refuses is AccessDenied, as a signIn callback that says no.
   if (!domain_allowed(config.policy, *identifier)) {
-    ctx.state.log(LogLevel::info, "signin: email domain refused by the sign-in policy");
+    ctx.log(LogLevel::info, "signin: email domain refused by the sign-in policy");
+    ctx.audit(AuditKind::denied, AuditOutcome::denied,
+              {.reason = AuditReason::domain_policy, .email = *identifier});
     return ctx.error_redirect(ErrorKind::error, "AccessDenied");
   }
   // Over the identifier limit: nothing stored or sent, and the answer of a success.
   auto per_identifier = count_identifier_email(config, store, *identifier, ctx.now());
   if (!per_identifier) return ctx.store_failed(per_identifier.error(), "rate limit identifier");
   if (!per_identifier->allowed) {
-    ctx.state.log(LogLevel::info, "rate limit identifier: over the limit; no email sent");
+    ctx.log(LogLevel::info, "rate limit identifier: over the limit; no email sent");
+    ctx.audit(AuditKind::rate_limited, AuditOutcome::denied,
+              {.reason = AuditReason::limit_identifier, .email = *identifier});
     return verify_request_redirect(ctx, provider->id, *identifier);
   }
-  if (auto answer = deny_if_limited(ctx, count_global_send(config, store, ctx.now()), "global")) {
+  if (auto answer = deny_if_limited(ctx, count_global_send(config, store, ctx.now()), "global",
+                                    *identifier)) {
     return std::move(*answer);
   }
   // signup:false: an unknown address gets the answer of a success, and no token, no email.
   if (!config.policy.signup) {
     auto known = store.get_user_by_email(*identifier);
     if (!known) return ctx.store_failed(known.error(), "signin");
-    if (!known->has_value()) return verify_request_redirect(ctx, provider->id, *identifier);
+    if (!known->has_value()) {
+      ctx.audit(AuditKind::denied, AuditOutcome::denied,
+                {.reason = AuditReason::signup_closed, .email = *identifier});
+      return verify_request_redirect(ctx, provider->id, *identifier);
+    }
   }
 
   // The signIn callback, then the sign-in hook, decide before any token exists (§1 signin step 4).
@@ -196,7 +210,7 @@ Response signin_email(Context& ctx) {
     token = crypto::random_hex(32);
   }
   if (token.empty()) {
-    ctx.state.log(LogLevel::error, "signin: generateVerificationToken returned an empty token");
+    ctx.log(LogLevel::error, "signin: generateVerificationToken returned an empty token");
     return ctx.error_redirect(ErrorKind::error, "Configuration");
   }
   const TimePoint expires =
@@ -225,17 +239,21 @@ Response signin_email(Context& ctx) {
     return ctx.store_failed(code.error(), "signin: storing the one-time code");
   }
 
+  ctx.audit(AuditKind::link_requested, AuditOutcome::success, {.email = *identifier});
   VerificationRequest request{
       *identifier, url, expires, provider->id, token, ctx.state.config.theme, *code};
   if (auto sent = deliver(ctx, *provider, request, *code); !sent) {
-    ctx.state.log(LogLevel::error,
-                  "signin: provider " + provider->id + " failed: " + sent.error().message);
+    ctx.log(LogLevel::error,
+            "signin: provider " + provider->id + " failed: " + sent.error().message);
     // The link was never delivered: drop its token (and its code) so no dead row lingers.
     (void)ctx.state.store->use_verification_token(*identifier, token_hash);
     if (!code->empty()) (void)ctx.state.store->delete_one_time_codes_of_link(token_hash);
     add_email_failed_event(ctx, provider->id, *identifier, sent.error());
+    ctx.audit(AuditKind::email_failed, AuditOutcome::failure,
+              {.reason = AuditReason::email_provider, .email = *identifier});
     return ctx.error_redirect(ErrorKind::sign_in, "EmailSignin");
   }
+  ctx.audit(AuditKind::email_sent, AuditOutcome::success, {.email = *identifier});
 
   return verify_request_redirect(ctx, provider->id, *identifier);
 }

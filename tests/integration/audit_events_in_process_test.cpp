@@ -1,0 +1,243 @@
+// Audit events (linkgate/audit_event.hpp) driven in-process with a real SQLite store: each step
+// of an email sign-in reports its event, with the request's id, client IP, provider, address and
+// user, and none carries a token or a code.
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "integration/in_process_browser.hpp"
+#include "linkgate/auth.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "support/test_env.hpp"
+
+namespace linkgate::testing {
+namespace {
+
+class RecordingSink : public AuditSink {
+ public:
+  void record(const AuditEvent& event) noexcept override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+  }
+  std::vector<AuditEvent> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(events_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<AuditEvent> events_;
+};
+
+class AuditEvents : public ::testing::Test {
+ protected:
+  AuditEvents() {
+    config_.trust_host = true;
+    config_.secrets = {"audit-events-secret"};
+    config_.now = [this] {
+      std::lock_guard lock(mutex_);
+      return now_;
+    };
+    config_.audit = sink_;
+    config_.redemption.one_time_code = true;
+    config_.policy.blocked_domains = {"blocked.example"};
+    EmailProvider provider;
+    provider.id = "custom";
+    provider.name = "Custom";
+    provider.send_verification_request = [this](const VerificationRequest& r) -> Result<void> {
+      if (r.identifier.starts_with("bounce@")) return Error{"mail", "the provider is down"};
+      std::lock_guard lock(mutex_);
+      last_ = r;
+      return {};
+    };
+    config_.providers.push_back(std::move(provider));
+  }
+
+  std::unique_ptr<Auth> make_auth() {
+    auto store = store::open_sqlite_store(make_temp_dir() + "/auth.db");
+    EXPECT_TRUE(store.ok());
+    return std::make_unique<Auth>(config_, *store);
+  }
+
+  // The path and query of the last link sent.
+  std::string last_link() {
+    std::lock_guard lock(mutex_);
+    return last_.url.substr(std::string("http://app.test").size());
+  }
+
+  void advance(std::chrono::milliseconds by) {
+    std::lock_guard lock(mutex_);
+    now_ += by;
+  }
+
+  // The events since the last call, as "kind/outcome/reason".
+  std::vector<std::string> kinds(std::vector<AuditEvent> events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) {
+      out.push_back(std::string(audit_kind_name(e.kind)) + "/" +
+                    std::string(audit_outcome_name(e.outcome)) + "/" +
+                    std::string(audit_reason_name(e.reason)));
+    }
+    return out;
+  }
+
+  std::shared_ptr<RecordingSink> sink_ = std::make_shared<RecordingSink>();
+  AuthConfig config_;
+  std::mutex mutex_;
+  TimePoint now_ = std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+  VerificationRequest last_;
+};
+
+using Kinds = std::vector<std::string>;
+
+TEST_F(AuditEvents, MagicLinkFromRequestToSignOut) {
+  auto auth = make_auth();
+  Browser browser(*auth);
+  browser.sign_in("custom", "Jane@Example.com");
+  auto events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"link_requested/success/", "email_sent/success/"}));
+  for (const auto& e : events) {
+    EXPECT_EQ(e.email, "jane@example.com");
+    EXPECT_EQ(e.provider, "custom");
+    EXPECT_EQ(e.client_ip, "127.0.0.1");
+    EXPECT_EQ(e.time, now_);
+  }
+
+  const std::string link = last_link();
+  browser.send("GET", link);
+  events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"sign_in_completed/success/"}));
+  EXPECT_EQ(events[0].email, "jane@example.com");
+  EXPECT_TRUE(events[0].new_user);
+  const std::string user_id = events[0].user_id;
+  EXPECT_FALSE(user_id.empty());
+
+  // The same link again: spent, so unknown (a used link leaves no trace to tell it from a forged
+  // one).
+  browser.send("GET", link);
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"sign_in_failed/failure/unknown_token"}));
+
+  const std::string csrf = browser.csrf();
+  browser.send("POST", "/api/auth/signout", "csrfToken=" + csrf,
+               "application/x-www-form-urlencoded");
+  events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"sign_out/success/"}));
+  EXPECT_EQ(events[0].user_id, user_id);
+}
+
+TEST_F(AuditEvents, FailuresSayWhy) {
+  auto auth = make_auth();
+  Browser browser(*auth);
+  // A forged token.
+  browser.send("GET", "/api/auth/callback/custom?token=forged&email=jane%40example.com");
+  auto events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"sign_in_failed/failure/unknown_token"}));
+  EXPECT_EQ(events[0].email, "jane@example.com");
+
+  // An expired link.
+  browser.sign_in("custom", "late@example.com");
+  sink_->take();
+  advance(std::chrono::hours(25));
+  browser.send("GET", last_link());
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"sign_in_failed/failure/expired"}));
+
+  // No CSRF pair.
+  browser.send("POST", "/api/auth/signin/custom", "email=x%40example.com",
+               "application/x-www-form-urlencoded");
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"csrf_failed/failure/"}));
+  browser.send("POST", "/api/auth/signout", "", "application/x-www-form-urlencoded");
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"csrf_failed/failure/"}));
+
+  // The domain policy, an address the normalizer refuses, a provider that fails.
+  browser.sign_in("custom", "eve@blocked.example");
+  events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"denied/denied/domain_policy"}));
+  EXPECT_EQ(events[0].email, "eve@blocked.example");
+  browser.sign_in("custom", "not an address");
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"denied/denied/invalid_email"}));
+  browser.sign_in("custom", "bounce@example.com");
+  EXPECT_EQ(kinds(sink_->take()),
+            (Kinds{"link_requested/success/", "email_failed/failure/email_provider"}));
+}
+
+TEST_F(AuditEvents, OneTimeCodes) {
+  auto auth = make_auth();
+  Browser browser(*auth);
+  browser.sign_in("custom", "code@example.com");
+  sink_->take();
+  const std::string code = last_.code;
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  const auto try_code = [&](const std::string& typed) {
+    const std::string csrf = browser.csrf();
+    return browser.send("POST", "/api/auth/callback/custom",
+                        "csrfToken=" + csrf + "&email=code%40example.com&code=" + typed,
+                        "application/x-www-form-urlencoded");
+  };
+  try_code(wrong);
+  auto events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"sign_in_failed/failure/bad_code"}));
+  EXPECT_EQ(events[0].email, "code@example.com");
+  try_code(code);
+  events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"sign_in_completed/success/"}));
+  EXPECT_EQ(events[0].email, "code@example.com");
+  for (const auto& e : events) {
+    EXPECT_EQ(e.user_id.find(code), std::string::npos);
+    EXPECT_EQ(e.email.find(code), std::string::npos);
+  }
+}
+
+TEST_F(AuditEvents, RateLimitsNameTheLimit) {
+  config_.rate_limits.per_identifier = 1;
+  config_.rate_limits.per_ip = 3;
+  auto auth = make_auth();
+  Browser browser(*auth);
+  browser.sign_in("custom", "busy@example.com");
+  sink_->take();
+  browser.sign_in("custom", "busy@example.com");
+  auto events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"rate_limited/denied/limit_identifier"}));
+  EXPECT_EQ(events[0].email, "busy@example.com");
+  browser.sign_in("custom", "other@example.com");
+  sink_->take();
+  browser.sign_in("custom", "fourth@example.com");
+  events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"rate_limited/denied/limit_ip"}));
+  EXPECT_EQ(events[0].client_ip, "127.0.0.1");
+}
+
+TEST_F(AuditEvents, SignInCallbackDenialAndTheRequestId) {
+  config_.callbacks.sign_in = [](const SignInParams& p) {
+    return p.user.email == "no@example.com" ? SignInDecision::deny() : SignInDecision::allow();
+  };
+  auto auth = make_auth();
+  Browser browser(*auth);
+  const std::string csrf = browser.csrf();
+  Request r;
+  r.method = "POST";
+  r.path = "/api/auth/signin/custom";
+  r.headers = {{"Host", "app.test"},
+               {"Content-Type", "application/x-www-form-urlencoded"},
+               {"Cookie", "authjs.csrf-token=" + browser.cookies["authjs.csrf-token"]}};
+  r.body = "csrfToken=" + csrf + "&email=no%40example.com";
+  r.remote_address = "192.0.2.7";
+  r.id = "req-123";
+  auth->handle(r);
+  auto events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"denied/denied/sign_in_callback"}));
+  EXPECT_EQ(events[0].request_id, "req-123");
+  EXPECT_EQ(events[0].client_ip, "192.0.2.7");
+  EXPECT_EQ(events[0].email, "no@example.com");
+}
+
+TEST_F(AuditEvents, NoSinkNoEvents) {
+  config_.audit = nullptr;
+  auto auth = make_auth();
+  Browser browser(*auth);
+  browser.sign_in("custom", "quiet@example.com");
+  browser.send("GET", last_link());
+  EXPECT_TRUE(sink_->take().empty());
+}
+
+}  // namespace
+}  // namespace linkgate::testing
