@@ -36,6 +36,14 @@ Result<std::shared_ptr<mail::Transport>> make_transport(std::string_view id,
                                     "loops or smtp)"};
 }
 
+// The embedder's log function (level, text) as the mailers' (level, request id, text).
+mail::MailLog without_request_id(std::function<void(LogLevel, const std::string&)> log) {
+  if (!log) return {};
+  return [log = std::move(log)](LogLevel level, const std::string&, const std::string& text) {
+    log(level, text);
+  };
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Mailer>> make_mailer(std::string_view provider_id,
@@ -47,14 +55,15 @@ Result<std::shared_ptr<Mailer>> make_mailer(std::string_view provider_id,
   policy.max_tries = options.max_tries;
   policy.budget = options.retry_budget;
   policy.base_delay = options.retry_base_delay;
-  policy.log = options.log;
+  policy.log = without_request_id(options.log);
   return mail::make_retrying_mailer(std::move(*transport), std::move(policy));
 }
 
 std::shared_ptr<Mailer> make_fallback_mailer(
     std::shared_ptr<Mailer> primary, std::shared_ptr<Mailer> fallback,
     std::function<void(LogLevel, const std::string&)> log) {
-  return mail::make_fallback_mailer(std::move(primary), std::move(fallback), std::move(log));
+  return mail::make_fallback_mailer(std::move(primary), std::move(fallback),
+                                    without_request_id(std::move(log)));
 }
 
 std::shared_ptr<Mailer> make_outbox_mailer(std::shared_ptr<Store> store, std::string provider_id) {

@@ -16,8 +16,12 @@
 
 namespace linkgate::mail {
 
-std::shared_ptr<Mailer> make_fallback_mailer(
-    std::shared_ptr<Mailer> primary, std::shared_ptr<Mailer> fallback,
-    std::function<void(LogLevel, const std::string&)> log = {});
+// Where a mailer reports what it did: the level, the request_id of the message it was sending
+// (EmailMessage::request_id) and the text, which never carries a secret, a link or a token.
+using MailLog =
+    std::function<void(LogLevel, const std::string& request_id, const std::string& text)>;
+
+std::shared_ptr<Mailer> make_fallback_mailer(std::shared_ptr<Mailer> primary,
+                                             std::shared_ptr<Mailer> fallback, MailLog log = {});
 
 }  // namespace linkgate::mail

@@ -49,8 +49,9 @@ class RetryingMailer final : public Mailer {
       ++tries;
       if (outcome.ok()) {
         if (tries > 1) {
-          log(LogLevel::info, "email: " + transport_->id() + " accepted the message on try " +
-                                  std::to_string(tries) + " after " + elapsed_text(start));
+          log(LogLevel::info, message,
+              "email: " + transport_->id() + " accepted the message on try " +
+                  std::to_string(tries) + " after " + elapsed_text(start));
         }
         return {};
       }
@@ -75,9 +76,9 @@ class RetryingMailer final : public Mailer {
                       " does not fit in the retry budget";
         break;
       }
-      log(LogLevel::warn, "email: try " + std::to_string(tries) + " of " +
-                              std::to_string(policy_.max_tries) + " failed: " + last_error +
-                              "; retrying in " + std::to_string(wait.count()) + " ms");
+      log(LogLevel::warn, message,
+          "email: try " + std::to_string(tries) + " of " + std::to_string(policy_.max_tries) +
+              " failed: " + last_error + "; retrying in " + std::to_string(wait.count()) + " ms");
       if (policy_.on_retry) policy_.on_retry(transport_->id());
       policy_.sleep(wait);
     }
@@ -94,8 +95,8 @@ class RetryingMailer final : public Mailer {
   }
 
  private:
-  void log(LogLevel level, const std::string& text) const {
-    if (policy_.log) policy_.log(level, text);
+  void log(LogLevel level, const EmailMessage& message, const std::string& text) const {
+    if (policy_.log) policy_.log(level, message.request_id, text);
   }
 
   std::string elapsed_text(std::chrono::steady_clock::time_point start) const {

@@ -25,6 +25,7 @@
 
 #include "linkgate/config.hpp"
 #include "linkgate/mailer.hpp"
+#include "mail/fallback.hpp"
 #include "mail/transport.hpp"
 
 namespace linkgate::mail {
@@ -34,8 +35,9 @@ struct RetryPolicy {
   std::chrono::milliseconds budget{8000};  // LINKGATE_EMAIL_RETRY_BUDGET_MS
   std::chrono::milliseconds base_delay{250};
   std::chrono::milliseconds max_delay{4000};
-  // Where retries are reported; unset: silent. Messages never carry secrets.
-  std::function<void(LogLevel, const std::string&)> log;
+  // Where retries are reported, with the message's request_id; unset: silent. Messages never
+  // carry secrets.
+  MailLog log;
   // Called with the transport's id (e.g. "postmark") before each retry: a failed try that will
   // be tried again. Unset: nothing is told. Runs on the sending thread.
   std::function<void(const std::string& provider)> on_retry;

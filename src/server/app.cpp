@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "mail/providers.hpp"
+#include "server/audit_log.hpp"
+#include "server/log_line.hpp"
 #include "server/mailers.hpp"
 #include "server/sign_in_hook_client.hpp"
 #include "server/template_settings.hpp"
@@ -10,6 +12,24 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace linkgate::server {
+
+namespace {
+
+spdlog::level::level_enum spdlog_level(LogLevel level) {
+  switch (level) {
+    case LogLevel::debug:
+      return spdlog::level::debug;
+    case LogLevel::info:
+      return spdlog::level::info;
+    case LogLevel::warn:
+      return spdlog::level::warn;
+    case LogLevel::error:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+}  // namespace
 
 Result<std::string> sqlite_path_from_url(const std::string& url) {
   if (url.starts_with("sqlite://")) {
@@ -103,21 +123,15 @@ Result<App> build_app(const Settings& settings, const AppMetrics* metrics,
   }
   config.sign_in_hook_fail_open = settings.hooks.fail_open;
   config.log = [](LogLevel level, const std::string& message) {
-    switch (level) {
-      case LogLevel::debug:
-        spdlog::debug("{}", message);
-        break;
-      case LogLevel::info:
-        spdlog::info("{}", message);
-        break;
-      case LogLevel::warn:
-        spdlog::warn("{}", message);
-        break;
-      case LogLevel::error:
-        spdlog::error("{}", message);
-        break;
-    }
+    log_line(spdlog_level(level), message, {});
   };
+  config.request_log = [](LogLevel level, const std::string& request_id,
+                          const std::string& message) {
+    log_line(spdlog_level(level), message, {{"request_id", request_id}});
+  };
+  auto audit = std::make_shared<AuditTee>();
+  audit->add(make_audit_log_sink(settings.secrets.front(), settings.log_emails));
+  config.audit = audit;
 
   std::function<void(const std::string&)> on_retry;
   if (metrics && metrics->mail) {
@@ -126,7 +140,7 @@ Result<App> build_app(const Settings& settings, const AppMetrics* metrics,
       mail_metrics->retried(provider);
     };
   }
-  auto providers = build_email_providers(settings, config.log, std::move(on_retry));
+  auto providers = build_email_providers(settings, config.request_log, std::move(on_retry));
   if (!providers) return providers.error();
   config.providers = std::move(*providers);
   if (settings.outbox) {
@@ -147,6 +161,7 @@ Result<App> build_app(const Settings& settings, const AppMetrics* metrics,
 
   App app;
   app.store = *store;
+  app.audit = std::move(audit);
   app.auth = std::make_unique<Auth>(std::move(config), app.store);
   return app;
 }

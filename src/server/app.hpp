@@ -10,6 +10,7 @@
 
 #include "linkgate/auth.hpp"
 #include "linkgate/result.hpp"
+#include "server/audit_tee.hpp"
 #include "server/mail_metrics.hpp"
 #include "server/settings.hpp"
 #include "server/store_metrics.hpp"
@@ -19,6 +20,8 @@ namespace linkgate::server {
 struct App {
   std::shared_ptr<Store> store;
   std::unique_ptr<Auth> auth;
+  // The core's audit sink: the audit log lines, and whatever else is added before serving.
+  std::shared_ptr<AuditTee> audit;
 };
 
 // What build_app records into when metrics are on (LINKGATE_METRICS_ADDR).

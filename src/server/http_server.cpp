@@ -19,6 +19,7 @@
 
 #include "server/connection_deadlines.hpp"
 #include "server/loop_fiber.hpp"
+#include "server/request_id.hpp"
 #include "server/response_bytes.hpp"
 
 namespace linkgate::server {
@@ -84,6 +85,11 @@ std::vector<std::unique_ptr<ConnectionDeadlines>> make_deadlines(
   return deadlines;
 }
 
+core::TrustedProxies parse_trusted_proxies(const std::vector<std::string>& cidrs) {
+  auto parsed = core::TrustedProxies::parse(cidrs);
+  return parsed ? std::move(*parsed) : core::TrustedProxies{};
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -109,6 +115,9 @@ struct HttpServer::Impl {
   std::chrono::steady_clock::time_point drain_deadline;
   std::atomic<bool> abandoned{false};            // shutdown_timeout passed with requests in flight
   std::atomic<bool> ready_check_running{false};  // one Store::check_ready at a time
+  // The proxies whose X-Request-Id is kept (the core's AuthConfig::trusted_proxies; none when
+  // they do not parse, and then the core answers every request Configuration anyway).
+  const core::TrustedProxies trusted_proxies;
 
   Impl(const Auth& a, std::shared_ptr<Store> s, HttpServerOptions o)
       : auth(a),
@@ -124,7 +133,8 @@ struct HttpServer::Impl {
         hangup(io, SIGHUP),
         sweep_timer(io),
         drain_timer(io),
-        store_on_loop(options.store_fibers && store->waits_on_fibers()) {}
+        store_on_loop(options.store_fibers && store->waits_on_fibers()),
+        trusted_proxies(parse_trusted_proxies(auth.config().trusted_proxies)) {}
 
   Response route(const Request& request) {
     if (request.path == "/healthz") {
@@ -252,8 +262,11 @@ struct HttpServer::Impl {
       const auto started = options.metrics ? std::chrono::steady_clock::now()
                                            : std::chrono::steady_clock::time_point();
       Request request = to_request(in, remote);
+      request.id = request_id_for(request, trusted_proxies);
+      std::string request_id = request.id;
       const std::string_view route = options.metrics ? route_name(request) : std::string_view();
       Response response = co_await respond(std::move(request));
+      response.set_header("X-Request-Id", std::move(request_id));
       // Once shutdown began, each answer closes its connection.
       const bool keep_alive = in.keep_alive() && !stopping.load();
       auto reply = serialize_response(response, version, keep_alive, head);

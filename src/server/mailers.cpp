@@ -40,7 +40,7 @@ Result<std::shared_ptr<mail::Transport>> make_transport(const EmailProviderSetti
 }  // namespace
 
 Result<std::vector<EmailProvider>> build_email_providers(
-    const Settings& settings, std::function<void(LogLevel, const std::string&)> log,
+    const Settings& settings, mail::MailLog log,
     std::function<void(const std::string& provider)> on_retry) {
   const EmailSettings& email = settings.email;
   mail::RetryPolicy policy;

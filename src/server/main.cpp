@@ -12,8 +12,10 @@
 #include "linkgate_version.hpp"
 #include "server/admin_commands.hpp"
 #include "server/app.hpp"
+#include "server/audit_log.hpp"
 #include "server/deployment_check.hpp"
 #include "server/http_server.hpp"
+#include "server/log_line.hpp"
 #include "server/metrics_address.hpp"
 #include "server/metrics_listener.hpp"
 #include "server/process_metrics.hpp"
@@ -74,7 +76,18 @@ std::optional<EnvLookup> settings_lookup(const std::string& config_path,
   return *resolved;
 }
 
+// The log format as early as the environment names it, so that the lines about the settings
+// themselves are already in it; read_settings checks it afterwards.
+void early_log_format() {
+  if (const char* format = std::getenv("LINKGATE_LOG_FORMAT")) {
+    if (auto parsed = linkgate::server::parse_log_format(format)) {
+      linkgate::server::use_log_format(*parsed);
+    }
+  }
+}
+
 int serve(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+  early_log_format();
   auto lookup = settings_lookup(config_path, overrides);
   if (!lookup) return 2;
   const EnvLookup& env = *lookup;
@@ -84,6 +97,9 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(settings->log_level));
+  if (auto format = linkgate::server::parse_log_format(settings->log_format)) {
+    linkgate::server::use_log_format(*format);
+  }
   auto secret_note = linkgate::server::ensure_secret(*settings);
   if (!secret_note) {
     spdlog::critical("configuration: {}", secret_note.error().message);
@@ -238,6 +254,30 @@ int admin(const std::string& config_path, const linkgate::server::AdminCommand& 
   return linkgate::server::run_admin_command(*settings, command);
 }
 
+// `linkgate audit-hash ADDRESS`: the email_hash that audit lines carry for ADDRESS (normalized
+// as a sign-in normalizes it), keyed with the first AUTH_SECRET of the same settings as serve.
+int audit_hash(const std::string& config_path, const std::string& address) {
+  auto lookup = settings_lookup(config_path, {});
+  if (!lookup) return 2;
+  auto settings = linkgate::server::read_settings(*lookup);
+  if (!settings) {
+    spdlog::critical("configuration: {}", settings.error().message);
+    return 2;
+  }
+  if (auto secret = linkgate::server::ensure_secret(*settings); !secret) {
+    spdlog::critical("configuration: {}", secret.error().message);
+    return 2;
+  }
+  auto identifier = linkgate::default_normalize_identifier(address);
+  if (!identifier) {
+    std::fprintf(stderr, "audit-hash: %s\n", identifier.error().message.c_str());
+    return 1;
+  }
+  std::printf("%s\n",
+              linkgate::server::audit_email_hash(settings->secrets.front(), *identifier).c_str());
+  return 0;
+}
+
 // Applies the pending migrations of DATABASE_URL's database; safe to run again (and from several
 // nodes at once). Reads only DATABASE_URL (and DATABASE_PREPARED_STATEMENTS, for PgBouncer), so
 // a migration job needs no other secret.
@@ -272,6 +312,7 @@ int migrate(const std::string& database_url_flag) {
 
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("linkgate"));
+  linkgate::server::use_log_format(linkgate::server::LogFormat::text);
   CLI::App cli{"linkgate: passwordless email sign-in, compatible with Auth.js"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "linkgate " LINKGATE_VERSION);
@@ -314,6 +355,12 @@ int main(int argc, char** argv) {
       cli.add_subcommand("migrate", "Create or upgrade the database schema (idempotent)");
   migrate_cmd->add_option("--database-url", migrate_url,
                           "sqlite:///path/to/file.db or postgres://… (DATABASE_URL)");
+  std::string hash_config;
+  std::string hash_address;
+  auto* audit_hash_cmd = cli.add_subcommand(
+      "audit-hash", "Print the email_hash that audit log lines carry for an address");
+  audit_hash_cmd->add_option("address", hash_address, "The email address")->required();
+  audit_hash_cmd->add_option("--config", hash_config, "TOML file of settings, as for serve");
   auto* webhook_secret_cmd = cli.add_subcommand(
       "webhook-secret", "Print a new LINKGATE_WEBHOOK_SECRET (whsec_ + base64 of 32 random bytes)");
   // The admin commands (docs/operations.md).
@@ -409,6 +456,7 @@ int main(int argc, char** argv) {
   }
   if (check_cmd->parsed()) return check(check_config);
   if (migrate_cmd->parsed()) return migrate(migrate_url);
+  if (audit_hash_cmd->parsed()) return audit_hash(hash_config, hash_address);
   if (settings_cmd->parsed()) {
     using linkgate::server::EnvFileKind;
     const std::string text =

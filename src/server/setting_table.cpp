@@ -589,6 +589,25 @@ const SettingSpec
                 .choices = "debug|info|warn|error",
             },
             {
+                .name = "LINKGATE_LOG_FORMAT",
+                .type = SettingType::choice,
+                .default_value = "text",
+                .default_doc = R"md(`text`)md",
+                .help =
+                    R"md(`text` (one line per event, `key=value` fields) or `json` (one JSON object per line); fields in [docs/operations.md](docs/operations.md#logs))md",
+                .group = "server",
+                .choices = "text|json",
+            },
+            {
+                .name = "LINKGATE_LOG_EMAILS",
+                .type = SettingType::flag,
+                .default_value = "false",
+                .default_doc = R"md(`false`)md",
+                .help =
+                    R"md(`true` writes the plain email address in audit lines beside its keyed hash `email_hash` (always written))md",
+                .group = "server",
+            },
+            {
                 .name = "LINKGATE_RATE_LIMIT_IDENTIFIER",
                 .type = SettingType::text,
                 .default_doc = R"md(`5/15m`)md",
@@ -628,7 +647,7 @@ const SettingSpec
                 .type = SettingType::text,
                 .default_doc = R"md(unset (none))md",
                 .help =
-                    R"md(comma-separated CIDRs of proxies whose `X-Forwarded-For` is believed (right-most untrusted hop), and whose `X-Original-URL` / `X-Forwarded-Host`/`-Proto`/`-Uri` give `/verify`'s sign-in redirect its callbackUrl ([docs/gateway.md](docs/gateway.md)))md",
+                    R"md(comma-separated CIDRs of proxies whose `X-Forwarded-For` is believed (right-most untrusted hop), and whose `X-Original-URL` / `X-Forwarded-Host`/`-Proto`/`-Uri` give `/verify`'s sign-in redirect its callbackUrl ([docs/gateway.md](docs/gateway.md)), and whose `X-Request-Id` is kept ([docs/operations.md](docs/operations.md#request-ids)))md",
                 .group = "abuse",
                 .check = check_trusted_proxies,
             },

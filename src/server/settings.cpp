@@ -164,6 +164,8 @@ Result<Settings> read_settings(const EnvLookup& env) {
   } else {
     s.metrics_addr = *metrics;
   }
+  LINKGATE_READ(s.log_format, setting_text, "LINKGATE_LOG_FORMAT");
+  LINKGATE_READ(s.log_emails, setting_flag, "LINKGATE_LOG_EMAILS");
   // Rate limits, trusted proxies and the sign-in policy: server/abuse_settings.cpp.
   auto abuse = read_abuse_settings(env);
   if (!abuse) return abuse.error();

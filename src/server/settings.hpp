@@ -61,6 +61,8 @@ struct Settings {
   // LINKGATE_METRICS_ADDR: where the metrics listener binds ("" for none); in production it must
   // be loopback unless LINKGATE_METRICS_ALLOW_REMOTE=true.
   std::string metrics_addr;
+  std::string log_format = "text";  // LINKGATE_LOG_FORMAT: text | json
+  bool log_emails = false;          // LINKGATE_LOG_EMAILS: plain addresses in audit lines
   AbuseSettings abuse;  // rate limits, trusted proxies, sign-in policy (server/abuse_settings.hpp)
   Redemption redemption;    // confirm page, one-time codes (server/redemption_settings.hpp)
   GatewaySettings gateway;  // cookie domain, redirect hosts (server/gateway_settings.hpp)

@@ -60,7 +60,7 @@ struct FakeTime {
       now += d;
     };
     p.random = [] { return 1.0; };  // the longest wait of each step
-    p.log = [this](LogLevel, const std::string& m) { logs.push_back(m); };
+    p.log = [this](LogLevel, const std::string&, const std::string& m) { logs.push_back(m); };
     return p;
   }
 };
@@ -147,13 +147,21 @@ TEST(FallbackMailer, UsesTheSecondWhenTheFirstFails) {
   auto first = std::make_shared<ScriptedTransport>(std::deque<TryOutcome>{failure(401)});
   auto second = std::make_shared<ScriptedTransport>(std::deque<TryOutcome>{{}});
   std::vector<std::string> logs;
+  std::vector<std::string> request_ids;
   auto mailer = make_fallback_mailer(make_retrying_mailer(first, t.policy()),
                                      make_retrying_mailer(second, t.policy()),
-                                     [&](LogLevel, const std::string& m) { logs.push_back(m); });
-  ASSERT_TRUE(mailer->send({}).ok());
+                                     [&](LogLevel, const std::string& id, const std::string& m) {
+                                       logs.push_back(m);
+                                       request_ids.push_back(id);
+                                     });
+  EmailMessage message;
+  message.request_id = "req-7";
+  ASSERT_TRUE(mailer->send(message).ok());
   EXPECT_EQ(second->time_left_.size(), 1u);
   ASSERT_EQ(logs.size(), 2u);
   EXPECT_EQ(logs[0], "email: scripted: HTTP 401: x; trying the fallback");
+  // Each line names the request whose message it was.
+  EXPECT_EQ(request_ids, (std::vector<std::string>{"req-7", "req-7"}));
 }
 
 TEST(FallbackMailer, BothFailingReportsBoth) {
