@@ -211,6 +211,10 @@ TEST_P(AdminCommands, UsersListShowsTheUsers) {
   EXPECT_NE(human.out.find("jane@example.com  verified "), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("2 users\n"), std::string::npos) << human.out;
   EXPECT_NE(human.err.find("admin command run: users list (ok)"), std::string::npos) << human.err;
+  // And its audit line (docs/operations.md#audit-events).
+  EXPECT_NE(human.err.find("audit event=admin_command outcome=success command=\"users list\""),
+            std::string::npos)
+      << human.err;
 
   auto bad = admin("users list --email 'a b@example.com'");
   EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
