@@ -1,5 +1,6 @@
 // The pages a person sees, in Debian's Chromium (issue 7): the whole sign-in flow from the dev
-// home page, a used link, keyboard only, dark mode, a 375 px phone, a brand colour and logo.
+// home page, a used link, keyboard only, dark mode, a 375 px phone, a brand colour and logo; last,
+// that no server's output (at the debug level) holds a token, code, cookie or secret it handled.
 // Run by CTest (tests/CMakeLists.txt) as `node --test` with LINKGATE_BINARY and
 // E2E_SCREENSHOT_DIR; every page is saved there as a PNG. By hand, after `make e2e-deps`:
 //   cd tests/e2e && LINKGATE_BINARY=../../build/linkgate node --test e2e.test.mjs
@@ -8,7 +9,8 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  close_browser, focus_ring, newest_link, open_browser, page_problems, screenshot, start_server,
+  close_browser, focus_ring, handled_kinds, log_leaks, newest_link, open_browser, page_problems,
+  remember, screenshot, server_logs, start_server,
 } from './support.mjs';
 
 const PHONE = { width: 375, height: 740 };
@@ -251,6 +253,7 @@ async function newest_code(origin) {
   const messages = await (await fetch(`${origin}/dev/outbox.json`)).json();
   const match = messages[0]?.text.match(/Or enter this code: (\d+)/);
   if (!match) throw new Error('no code in the newest email');
+  remember('one-time code', match[1]);
   return match[1];
 }
 
@@ -407,5 +410,22 @@ describe('confirm page and one-time code', { timeout: 120000 }, () => {
       await close_browser(browser);
       await brand.stop();
     }
+  });
+});
+
+// Last, once every server above has stopped: none of them wrote, at the debug level, any token,
+// code, cookie value, CSRF token or secret the suite handled (raw or percent-encoded).
+describe('log secrecy', () => {
+  test('no token, code, cookie, CSRF value or secret in any server output', () => {
+    const kinds = handled_kinds();
+    for (const kind of ['AUTH_SECRET', 'link token', 'one-time code', 'csrf token',
+      'session cookie']) {
+      assert.ok(kinds[kind] > 0, `the suite handled no ${kind}: ${JSON.stringify(kinds)}`);
+    }
+    // The outputs are those of servers that worked: their audit lines are there.
+    const logs = server_logs().join('\n');
+    assert.match(logs, /event=sign_in_completed/);
+    assert.match(logs, /event=csrf_failed|event=sign_in_failed/);
+    assert.deepEqual(log_leaks(), []);
   });
 });

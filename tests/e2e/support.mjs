@@ -35,10 +35,104 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// The log-secrecy check: every token, one-time code, cookie value, CSRF token and secret the suite
+// handles is remembered (value -> what it is), every server's whole output (stdout and stderr,
+// at LINKGATE_LOG_LEVEL=debug) is kept, and the suite's last test searches each output for each
+// value (log_leaks).
+const handled = new Map();
+const server_outputs = [];
+
+// Values shorter than this are no secret (an empty cookie, a "1").
+const SHORTEST_SECRET = 6;
+
+export function remember(kind, value) {
+  if (typeof value === 'string' && value.length >= SHORTEST_SECRET) handled.set(value, kind);
+}
+
+// The cookie named `name` holding `value` (as sent or set, maybe percent-encoded). The
+// callback-url cookie holds only a URL of the site, which the server may well log.
+function remember_cookie(name, value) {
+  if (name.includes('callback-url')) return;
+  const kind = name.includes('csrf-token') ? 'csrf token'
+    : name.includes('session-token') ? 'session cookie' : `cookie ${name}`;
+  remember(kind, value);
+  let decoded = value;
+  try { decoded = decodeURIComponent(value); } catch { /* kept as it came */ }
+  remember(kind, decoded);
+  // The CSRF cookie is "token|hash": the token alone is what the forms carry.
+  for (const part of decoded.split('|')) remember(kind, part);
+}
+
+function remember_cookie_header(header) {
+  for (const pair of header.split(/;\s*/)) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) remember_cookie(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+}
+
+const SECRET_FIELDS = { token: 'link token', code: 'one-time code', csrfToken: 'csrf token' };
+
+function remember_fields(params) {
+  for (const [name, kind] of Object.entries(SECRET_FIELDS)) {
+    for (const value of params.getAll(name)) remember(kind, value);
+  }
+}
+
+// A URL the browser (or the suite) opened: its token and code query parameters.
+export function remember_url(url) {
+  try { remember_fields(new URL(url).searchParams); } catch { /* not a URL */ }
+}
+
+// Every place `value` (or its percent-encoded form) occurs in `text`; a value of digits only (a
+// one-time code) counts only where no digit is next to it.
+function occurrences(text, value) {
+  const forms = new Set([value, encodeURIComponent(value)]);
+  const found = [];
+  for (const form of forms) {
+    const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = /^\d+$/.test(form) ? new RegExp(`(?<!\\d)${escaped}(?!\\d)`, 'g')
+      : new RegExp(escaped, 'g');
+    for (const match of text.matchAll(pattern)) found.push(match.index);
+  }
+  return found;
+}
+
+// What the suite handled, by kind: { 'link token': 3, ... }.
+export function handled_kinds() {
+  const kinds = {};
+  for (const kind of handled.values()) kinds[kind] = (kinds[kind] ?? 0) + 1;
+  return kinds;
+}
+
+// The outputs of every server started so far (each a string).
+export function server_logs() {
+  return server_outputs.map((output) => output.text());
+}
+
+// Each handled value found in a server's output: "<kind> in server N: …<the line>…".
+export function log_leaks() {
+  const leaks = [];
+  server_outputs.forEach((output, index) => {
+    const text = output.text();
+    for (const [value, kind] of handled) {
+      for (const at of occurrences(text, value)) {
+        const start = text.lastIndexOf('\n', at) + 1;
+        const end = text.indexOf('\n', at);
+        leaks.push(`${kind} in server ${index} (${output.env}): ${
+          text.slice(start, end === -1 ? undefined : end).slice(0, 300)}`);
+      }
+    }
+  });
+  return leaks;
+}
+
 // Starts `linkgate serve` on PORT=0 with its own SQLite file and secret; resolves once it prints
-// "linkgate listening on http://127.0.0.1:PORT".
+// "linkgate listening on http://127.0.0.1:PORT". It logs at the debug level, so that the
+// log-secrecy check sees every line linkgate can write.
 export async function start_server(env = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'linkgate-e2e-'));
+  const secret = randomBytes(32).toString('hex');
+  remember('AUTH_SECRET', secret);
   const child = spawn(BINARY, ['serve'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,18 +141,19 @@ export async function start_server(env = {}) {
       HOME: dir,
       PORT: '0',
       DATABASE_URL: `sqlite://${dir}/linkgate.db`,
-      AUTH_SECRET: randomBytes(32).toString('hex'),
-      LINKGATE_LOG_LEVEL: 'warn',
+      AUTH_SECRET: secret,
+      LINKGATE_LOG_LEVEL: 'debug',
       ...env,
     },
   });
   let logs = '';
+  let out = '';
   child.stderr.on('data', (chunk) => { logs += chunk; });
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  server_outputs.push({ env: JSON.stringify(env), text: () => out + logs });
   const origin = await new Promise((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`linkgate did not start:\n${logs}`)), 20000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
+    child.stdout.on('data', () => {
       const match = out.match(/linkgate listening on (http:\/\/127\.0\.0\.1:\d+)/);
       if (match) { clearTimeout(timer); resolve(match[1]); }
     });
@@ -73,7 +168,8 @@ export async function start_server(env = {}) {
     logs: () => logs,
     async stop() {
       if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
+        // 'close': the process ended and its output was read to the end.
+        const exited = new Promise((resolve) => child.once('close', resolve));
         child.kill('SIGTERM');
         await exited;
       }
@@ -94,11 +190,33 @@ export async function open_browser(options = {}) {
     ...options,
   });
   context.setDefaultTimeout(15000);
+  // Every value the browser handles, for the log-secrecy check: the token, code and CSRF token
+  // of each URL and form it sends, the cookies it sends and those set on it.
+  const reading = [];
+  context.on('request', (request) => {
+    remember_url(request.url());
+    const body = request.postData();
+    if (body) remember_fields(new URLSearchParams(body));
+    reading.push(request.allHeaders().then((headers) => {
+      if (headers.cookie) remember_cookie_header(headers.cookie);
+    }, () => {}));
+  });
+  context.on('response', (response) => {
+    reading.push(response.headersArray().then((headers) => {
+      for (const { name, value } of headers) {
+        if (name.toLowerCase() === 'set-cookie') remember_cookie_header(value.split(';')[0]);
+      }
+    }, () => {}));
+  });
   const page = context.pages()[0] ?? (await context.newPage());
-  return { context, page, profile };
+  return { context, page, profile, reading };
 }
 
-export async function close_browser({ context, profile }) {
+export async function close_browser({ context, profile, reading }) {
+  for (const cookie of await context.cookies()) remember_cookie(cookie.name, cookie.value);
+  // A header that can no longer be read (its page closed) was also seen by cookies() above or
+  // by the request that sent it.
+  await Promise.all(reading);
   await context.close();
   fs.rmSync(profile, { recursive: true, force: true });
 }
@@ -112,6 +230,7 @@ export async function screenshot(page, name) {
 export async function newest_link(origin) {
   const messages = await (await fetch(`${origin}/dev/outbox.json`)).json();
   if (messages.length === 0) throw new Error('the outbox is empty');
+  remember_url(messages[0].url);
   return messages[0].url;
 }
 
