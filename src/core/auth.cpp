@@ -125,7 +125,7 @@ struct Serving {
     if (request.method != "GET") return core::bad_request();
     auto messages = state.store->list_outbox_messages(100);
     if (!messages) {
-      state.log(LogLevel::error, "outbox: store failed: " + messages.error().message);
+      state.log(LogLevel::error, "outbox: store failed: " + messages.error().message, request.id);
       Response r;
       r.status = 503;
       r.set_header("Content-Type", "text/plain; charset=utf-8");

@@ -134,7 +134,7 @@ bool Context::init() {
     candidate = *cookie_callback;
   }
   // Auth.js passes every candidate through the redirect callback (§0.3).
-  if (auto resolved = resolve_redirect(state, candidate, origin)) {
+  if (auto resolved = resolve_redirect(state, candidate, origin, request.id)) {
     callback_url = std::move(*resolved);
   } else {
     redirect_failed = true;

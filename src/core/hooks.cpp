@@ -43,7 +43,8 @@ Account email_account(const User& user, const std::string& provider_id) {
   return account;
 }
 
-void log_hook_failure(const AuthState& state, std::string_view hook, std::exception_ptr error) {
+void log_hook_failure(const AuthState& state, std::string_view hook, std::exception_ptr error,
+                      const std::string& request_id) {
   std::string what = "an exception that is not a std::exception";
   try {
     std::rethrow_exception(std::move(error));
@@ -51,24 +52,25 @@ void log_hook_failure(const AuthState& state, std::string_view hook, std::except
     what = e.what();
   } catch (...) {
   }
-  state.log(LogLevel::error, std::string(hook) + " threw: " + what);
+  state.log(LogLevel::error, std::string(hook) + " threw: " + what, request_id);
 }
 
 Result<std::string> resolve_redirect(const AuthState& state, std::string_view url,
-                                     const std::string& origin) {
+                                     const std::string& origin, const std::string& request_id) {
   const auto& callback = state.config.callbacks.redirect;
   if (!callback) return safe_redirect(url, origin, state.config.redirect_hosts);
   std::string target;
   try {
     target = callback(std::string(url), origin);
   } catch (...) {
-    log_hook_failure(state, "callbacks.redirect", std::current_exception());
+    log_hook_failure(state, "callbacks.redirect", std::current_exception(), request_id);
     return callback_error("redirect");
   }
   if (!usable_location(target)) {
     state.log(LogLevel::error,
               "callbacks.redirect answered an empty URL or one with spaces or control "
-              "characters");
+              "characters",
+              request_id);
     return callback_error("redirect");
   }
   return target;
@@ -87,7 +89,7 @@ std::optional<Response> check_sign_in(const Context& ctx, const User& user, cons
     decision = callback(SignInParams{user, account, verification_request});
   } catch (...) {
     // Auth.js turns anything the signIn callback throws into AccessDenied.
-    log_hook_failure(ctx.state, "callbacks.signIn", std::current_exception());
+    log_hook_failure(ctx.state, "callbacks.signIn", std::current_exception(), ctx.request.id);
     audit_denied();
     return ctx.error_redirect(ErrorKind::error, "AccessDenied");
   }
@@ -101,7 +103,7 @@ std::optional<Response> check_sign_in(const Context& ctx, const User& user, cons
       audit_denied();
       break;
   }
-  auto target = resolve_redirect(ctx.state, decision->url(), ctx.origin);
+  auto target = resolve_redirect(ctx.state, decision->url(), ctx.origin, ctx.request.id);
   if (!target) return ctx.error_redirect(ErrorKind::error, "Configuration");
   Response r = ctx.redirect(*target);
   if (keep_cookies) ctx.add_init_cookies(r);
@@ -125,7 +127,7 @@ std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookC
   try {
     decision = hook->decide(call);
   } catch (...) {
-    log_hook_failure(state, "sign-in hook", std::current_exception());
+    log_hook_failure(state, "sign-in hook", std::current_exception(), ctx.request.id);
   }
   if (!decision) {
     if (state.config.sign_in_hook_fail_open) {
@@ -167,24 +169,26 @@ std::optional<Response> check_sign_in_hook(const Context& ctx, const SignInHookC
 }
 
 Result<std::optional<boost::json::object>> run_jwt_callback(const AuthState& state,
-                                                            JwtParams params) {
+                                                            JwtParams params,
+                                                            const std::string& request_id) {
   const auto& callback = state.config.callbacks.jwt;
   if (!callback) return std::optional<boost::json::object>(std::move(params.token));
   try {
     return callback(params);
   } catch (...) {
-    log_hook_failure(state, "callbacks.jwt", std::current_exception());
+    log_hook_failure(state, "callbacks.jwt", std::current_exception(), request_id);
     return callback_error("jwt");
   }
 }
 
-Result<boost::json::object> run_session_callback(const AuthState& state, SessionParams params) {
+Result<boost::json::object> run_session_callback(const AuthState& state, SessionParams params,
+                                                 const std::string& request_id) {
   const auto& callback = state.config.callbacks.session;
   if (!callback) return std::move(params.session);
   try {
     return callback(params);
   } catch (...) {
-    log_hook_failure(state, "callbacks.session", std::current_exception());
+    log_hook_failure(state, "callbacks.session", std::current_exception(), request_id);
     return callback_error("session");
   }
 }

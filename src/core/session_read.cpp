@@ -21,7 +21,7 @@ std::optional<json::object> read_jwt_session(const Context& ctx, const std::stri
     params.trigger = JwtTrigger::update;
     params.session = update;
   }
-  auto token = run_jwt_callback(ctx.state, std::move(params));
+  auto token = run_jwt_callback(ctx.state, std::move(params), ctx.request.id);
   if (!token || !token->has_value()) return std::nullopt;
   return std::move(**token);
 }

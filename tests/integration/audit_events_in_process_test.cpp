@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <set>
+#include <stdexcept>
 
 #include "integration/in_process_browser.hpp"
 #include "linkgate/auth.hpp"
@@ -228,6 +230,75 @@ TEST_F(AuditEvents, SignInCallbackDenialAndTheRequestId) {
   EXPECT_EQ(events[0].request_id, "req-123");
   EXPECT_EQ(events[0].client_ip, "192.0.2.7");
   EXPECT_EQ(events[0].email, "no@example.com");
+}
+
+// Every line a request causes carries its id (AuthConfig::request_log), those of the embedder's
+// callbacks and event handlers that throw included; nothing goes to the id-less AuthConfig::log.
+TEST_F(AuditEvents, EveryLineOfARequestCarriesItsId) {
+  std::mutex lines_mutex;
+  std::vector<std::pair<std::string, std::string>> lines;  // request id, message
+  std::vector<std::string> lines_without_id;
+  config_.request_log = [&](LogLevel, const std::string& id, const std::string& message) {
+    std::lock_guard lock(lines_mutex);
+    lines.emplace_back(id, message);
+  };
+  config_.log = [&](LogLevel, const std::string& message) {
+    std::lock_guard lock(lines_mutex);
+    lines_without_id.push_back(message);
+  };
+  config_.callbacks.redirect = [](const std::string& url, const std::string& base) {
+    if (url.find("boom") != std::string::npos) throw std::runtime_error("redirect boom");
+    return url.starts_with(base) ? url : base;
+  };
+  config_.events.sign_in = [](const SignInEvent&) { throw std::runtime_error("sign-in boom"); };
+  auto auth = make_auth();
+  Browser browser(*auth);
+  const auto send = [&](std::string id, std::string method, std::string target,
+                        std::string body = "") {
+    Request r;
+    r.method = std::move(method);
+    const auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) r.query = target.substr(q + 1);
+    std::string cookie_header;
+    for (const auto& [n, v] : browser.cookies) {
+      cookie_header += (cookie_header.empty() ? "" : "; ") + n + "=" + v;
+    }
+    r.headers = {{"Host", "app.test"},
+                 {"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Cookie", cookie_header}};
+    r.body = std::move(body);
+    r.remote_address = "127.0.0.1";
+    r.id = std::move(id);
+    return auth->handle(r);
+  };
+  const std::string csrf = browser.csrf();
+  // A provider that fails, the redirect callback that throws, the signIn event that throws, a
+  // forged link.
+  send("req-bounce", "POST", "/api/auth/signin/custom",
+       "csrfToken=" + csrf + "&email=bounce%40example.com");
+  send("req-redirect", "GET", "/api/auth/signin?callbackUrl=http%3A%2F%2Fapp.test%2Fboom");
+  send("req-ask", "POST", "/api/auth/signin/custom",
+       "csrfToken=" + csrf + "&email=jane%40example.com");
+  send("req-link", "GET", last_link());
+  send("req-forged", "GET", "/api/auth/callback/custom?token=forged&email=jane%40example.com");
+
+  std::lock_guard lock(lines_mutex);
+  EXPECT_TRUE(lines_without_id.empty()) << lines_without_id.front();
+  std::set<std::string> ids;
+  for (const auto& [id, message] : lines) {
+    EXPECT_FALSE(id.empty()) << message;
+    ids.insert(id);
+  }
+  const auto logged = [&](const std::string& id, const std::string& part) {
+    for (const auto& [line_id, message] : lines) {
+      if (line_id == id && message.find(part) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(logged("req-bounce", "provider is down"));
+  EXPECT_TRUE(logged("req-redirect", "callbacks.redirect threw: redirect boom"));
+  EXPECT_TRUE(logged("req-link", "events.signIn threw: sign-in boom"));
 }
 
 TEST_F(AuditEvents, NoSinkNoEvents) {

@@ -61,9 +61,9 @@ void add_sign_in_events(const Context& ctx, const SignInEvents& events, const Us
 void emit_user_written(const Context& ctx, const User& user, bool is_new_user) {
   const Events& events = ctx.state.config.events;
   if (is_new_user) {
-    emit_event(ctx.state, "events.createUser", events.create_user, user);
+    emit_event(ctx.state, "events.createUser", events.create_user, user, ctx.request.id);
   } else {
-    emit_event(ctx.state, "events.updateUser", events.update_user, user);
+    emit_event(ctx.state, "events.updateUser", events.update_user, user, ctx.request.id);
   }
 }
 
@@ -108,7 +108,7 @@ Response finish_sign_in(Context& ctx, const SessionAndUser& written, const Accou
     params.user = &user;
     params.account = &account;
     params.is_new_user = is_new_user;
-    auto claims = run_jwt_callback(ctx.state, std::move(params));
+    auto claims = run_jwt_callback(ctx.state, std::move(params), ctx.request.id);
     if (!claims) return ctx.error_redirect(ErrorKind::error, "Configuration");
     if (claims->has_value()) {
       std::string jwt = ctx.state.jwt_codec(ctx.secure())
@@ -122,7 +122,7 @@ Response finish_sign_in(Context& ctx, const SessionAndUser& written, const Accou
   ctx.audit(AuditKind::sign_in_completed, AuditOutcome::success,
             {.email = user.email, .user_id = user.id, .new_user = is_new_user});
   emit_event(ctx.state, "events.signIn", ctx.state.config.events.sign_in,
-             SignInEvent{user, account, is_new_user});
+             SignInEvent{user, account, is_new_user}, ctx.request.id);
   ctx.add_init_cookies(r);
   return r;
 }

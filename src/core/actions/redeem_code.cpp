@@ -19,7 +19,7 @@ Result<std::string> normalize(const Context& ctx, const EmailProvider& provider,
   try {
     return provider.normalize_identifier(raw_email);
   } catch (...) {
-    log_hook_failure(ctx.state, "normalizeIdentifier", std::current_exception());
+    log_hook_failure(ctx.state, "normalizeIdentifier", std::current_exception(), ctx.request.id);
     return Error{"invalid_input", "normalizeIdentifier threw"};
   }
 }

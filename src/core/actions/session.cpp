@@ -93,7 +93,7 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   params.token = &claims_now;
   params.update = update;
   if (update) params.new_session = &data;
-  auto body = run_session_callback(ctx.state, std::move(params));
+  auto body = run_session_callback(ctx.state, std::move(params), ctx.request.id);
   if (!body) {
     Response r = null_session(ctx, no_cache);
     clear_session_cookie(ctx, r);
@@ -103,7 +103,7 @@ Response jwt_session(Context& ctx, const std::string& cookie, bool no_cache) {
   if (no_cache) add_no_cache_headers(r);
   reissue_jwt_session(ctx, r, claims_now, now);
   emit_event(ctx.state, "events.session", ctx.state.config.events.session,
-             SessionEvent{*body, &claims_now});
+             SessionEvent{*body, &claims_now}, ctx.request.id);
   return r;
 }
 
@@ -132,13 +132,13 @@ Response database_session(Context& ctx, const std::string& cookie, bool no_cache
   params.stored = &session;
   params.update = update;
   if (update) params.new_session = &data;
-  auto body = run_session_callback(ctx.state, std::move(params));
+  auto body = run_session_callback(ctx.state, std::move(params), ctx.request.id);
   if (!body) return null_session(ctx, no_cache);  // Auth.js: SessionTokenError, null (§5)
   Response r = ctx.json(200, json::serialize(*body));
   if (no_cache) add_no_cache_headers(r);
   set_session_cookie(ctx, r, cookie, read.new_expires);
   emit_event(ctx.state, "events.session", ctx.state.config.events.session,
-             SessionEvent{*body, nullptr});
+             SessionEvent{*body, nullptr}, ctx.request.id);
   return r;
 }
 
@@ -191,7 +191,8 @@ Response signout(Context& ctx) {
                 "signout: could not delete the session: " + deleted.error().message);
       } else if (deleted->has_value()) {
         user_id = (*deleted)->user_id;
-        emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{&**deleted, nullptr});
+        emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{&**deleted, nullptr},
+                   ctx.request.id);
       }
     } else if (events.sign_out || webhook_event_on(ctx.state.config, "session.deleted") ||
                ctx.state.config.audit) {
@@ -199,7 +200,8 @@ Response signout(Context& ctx) {
         if (const json::value* sub = claims->if_contains("sub"); sub && sub->is_string()) {
           user_id = sub->as_string();
         }
-        emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{nullptr, &*claims});
+        emit_event(ctx.state, "events.signOut", events.sign_out, SignOutEvent{nullptr, &*claims},
+                   ctx.request.id);
         add_jwt_sign_out_event(ctx, *claims);
       }
     }

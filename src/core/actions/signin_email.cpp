@@ -33,7 +33,8 @@ Result<void> deliver(const Context& ctx, const EmailProvider& provider,
     try {
       return provider.send_verification_request(request);
     } catch (...) {
-      log_hook_failure(ctx.state, "sendVerificationRequest", std::current_exception());
+      log_hook_failure(ctx.state, "sendVerificationRequest", std::current_exception(),
+                       ctx.request.id);
       return Error{"mail", "sendVerificationRequest threw"};
     }
   }
@@ -84,7 +85,7 @@ Result<std::string> run_normalizer(const Context& ctx, const EmailProvider& prov
   try {
     return provider.normalize_identifier(raw_email);
   } catch (...) {
-    log_hook_failure(ctx.state, "normalizeIdentifier", std::current_exception());
+    log_hook_failure(ctx.state, "normalizeIdentifier", std::current_exception(), ctx.request.id);
     return Error{"invalid_input", "normalizeIdentifier threw"};
   }
 }
@@ -204,7 +205,8 @@ Response signin_email(Context& ctx) {
     try {
       token = provider->generate_verification_token();
     } catch (...) {
-      log_hook_failure(ctx.state, "generateVerificationToken", std::current_exception());
+      log_hook_failure(ctx.state, "generateVerificationToken", std::current_exception(),
+                       ctx.request.id);
     }
   } else {
     token = crypto::random_hex(32);

@@ -93,7 +93,7 @@ std::string requested_url(const Context& ctx) {
 
 // The sign-in page, its callbackUrl the URL asked for when the redirect rule allows it.
 std::string signin_location(const Context& ctx) {
-  auto target = resolve_redirect(ctx.state, requested_url(ctx), ctx.origin);
+  auto target = resolve_redirect(ctx.state, requested_url(ctx), ctx.origin, ctx.request.id);
   return ctx.base_url() + "/signin?callbackUrl=" + form_encode(target ? *target : ctx.origin);
 }
 
