@@ -13,6 +13,7 @@
 #include "server/admin_commands.hpp"
 #include "server/app.hpp"
 #include "server/audit_log.hpp"
+#include "server/audit_metrics.hpp"
 #include "server/deployment_check.hpp"
 #include "server/http_server.hpp"
 #include "server/log_line.hpp"
@@ -125,6 +126,8 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
     spdlog::critical("startup: {}", app.error().message);
     return 2;
   }
+  // The sign-in funnel: counted from the core's audit events.
+  if (metrics) app->audit->add(std::make_shared<linkgate::server::AuditMetrics>(*metrics));
 
   linkgate::server::HttpServerOptions options;
   options.host = settings->host;
