@@ -35,6 +35,12 @@ struct Variant {
   bool log_emails;       // LINKGATE_LOG_EMAILS
 };
 
+// How GoogleTest (and so CTest's test list) prints a variant.
+void PrintTo(const Variant& variant, std::ostream* out) {
+  *out << variant.format << ", " << variant.strategy
+       << (variant.log_emails ? ", LINKGATE_LOG_EMAILS" : "");
+}
+
 std::string variant_name(const ::testing::TestParamInfo<Variant>& info) {
   return info.param.format + "_" + info.param.strategy + (info.param.log_emails ? "_emails" : "");
 }
