@@ -266,7 +266,8 @@ struct HttpServer::Impl {
       std::string request_id = request.id;
       const std::string_view route = options.metrics ? route_name(request) : std::string_view();
       Response response = co_await respond(std::move(request));
-      response.set_header("X-Request-Id", std::move(request_id));
+      // The core never sets X-Request-Id: appended without a search.
+      response.add_header("X-Request-Id", std::move(request_id));
       // Once shutdown began, each answer closes its connection.
       const bool keep_alive = in.keep_alive() && !stopping.load();
       auto reply = serialize_response(response, version, keep_alive, head);

@@ -16,7 +16,8 @@ bool usable_request_id(std::string_view id) {
 }
 
 std::string make_request_id() {
-  return crypto::base64url_encode(crypto::random_bytes(12));
+  // 11 bytes: 15 characters, which std::string holds without allocating.
+  return crypto::base64url_encode(crypto::random_bytes(11));
 }
 
 std::string request_id_for(const Request& request, const core::TrustedProxies& proxies) {

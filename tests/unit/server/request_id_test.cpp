@@ -20,7 +20,7 @@ Request with_id(std::string peer, std::string id) {
 }
 
 bool made(const std::string& id) {
-  return std::regex_match(id, std::regex("[A-Za-z0-9_-]{16}"));
+  return std::regex_match(id, std::regex("[A-Za-z0-9_-]{15}"));
 }
 
 TEST(RequestId, SaneTokensOnly) {
