@@ -24,6 +24,7 @@
 #include "server/setting_sources.hpp"
 #include "server/settings.hpp"
 #include "server/template_settings.hpp"
+#include "server/webhook_metrics.hpp"
 #include "server/webhook_sender.hpp"
 #include "server/webhooks_command.hpp"
 
@@ -128,6 +129,11 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
   }
   // The sign-in funnel: counted from the core's audit events.
   if (metrics) app->audit->add(std::make_shared<linkgate::server::AuditMetrics>(*metrics));
+  // The webhook sender's tries (registered here: before the metrics listener serves).
+  std::shared_ptr<linkgate::server::WebhookMetrics> webhook_metrics;
+  if (metrics && !settings->webhook.url.empty()) {
+    webhook_metrics = std::make_shared<linkgate::server::WebhookMetrics>(*metrics);
+  }
 
   linkgate::server::HttpServerOptions options;
   options.host = settings->host;
@@ -198,8 +204,15 @@ int serve(const std::string& config_path, const std::map<std::string, std::strin
   // The webhook sender, off the request path (server/webhook_sender.hpp).
   std::unique_ptr<linkgate::server::WebhookSender> webhook_sender;
   if (!settings->webhook.url.empty()) {
-    webhook_sender = std::make_unique<linkgate::server::WebhookSender>(
-        app->store, linkgate::server::webhook_sender_options(settings->webhook));
+    auto sender_options = linkgate::server::webhook_sender_options(settings->webhook);
+    if (webhook_metrics) {
+      sender_options.on_try = [webhook_metrics](linkgate::server::WebhookTryOutcome outcome,
+                                                std::chrono::nanoseconds took) {
+        webhook_metrics->tried(outcome, took);
+      };
+    }
+    webhook_sender =
+        std::make_unique<linkgate::server::WebhookSender>(app->store, std::move(sender_options));
     webhook_sender->start();
   }
   // Scripts and tests wait for this exact line.

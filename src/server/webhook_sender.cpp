@@ -150,9 +150,14 @@ void WebhookSender::deliver(const WebhookEvent& event) {
   post.max_response_bytes = options_.max_response_bytes;
   const auto started = Clock::now();
   auto answer = mail::http_post(post);
-  const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started).count();
+  const auto elapsed = Clock::now() - started;
+  const auto took = std::chrono::duration_cast<milliseconds>(elapsed).count();
+  const auto tried = [&](WebhookTryOutcome outcome) {
+    if (options_.on_try) options_.on_try(outcome, elapsed);
+  };
 
   if (answer && answer->status >= 200 && answer->status < 300) {
+    tried(WebhookTryOutcome::delivered);
     if (recorded(event, attempt, "delivered",
                  store_->mark_webhook_delivered(event.id, options_.owner))) {
       spdlog::info("webhook {} {}: delivered, HTTP {}, attempt {}, {} ms", event.id, event.type,
@@ -165,6 +170,7 @@ void WebhookSender::deliver(const WebhookEvent& event) {
   const std::string error =
       answer ? "HTTP " + std::to_string(answer->status) : answer.error().message;
   if (static_cast<std::size_t>(event.attempts) >= options_.retry_schedule.size()) {
+    tried(WebhookTryOutcome::failed);
     if (recorded(event, attempt, "failed",
                  store_->mark_webhook_failed(event.id, options_.owner, error))) {
       spdlog::error(
@@ -174,6 +180,7 @@ void WebhookSender::deliver(const WebhookEvent& event) {
     }
     return;
   }
+  tried(WebhookTryOutcome::retry);
   const milliseconds wait = options_.retry_schedule[static_cast<std::size_t>(event.attempts)];
   if (recorded(
           event, attempt, "failed",

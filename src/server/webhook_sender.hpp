@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +24,10 @@
 
 namespace linkgate::server {
 
+// How one try of an event ended: a 2xx answer; no 2xx answer and a retry to come; no 2xx answer
+// and no retry left (the event is kept as failed).
+enum class WebhookTryOutcome { delivered, retry, failed };
+
 struct WebhookSenderOptions {
   std::string url;
   std::vector<std::string> keys;  // the decoded signing secrets; each signs every delivery
@@ -33,6 +38,9 @@ struct WebhookSenderOptions {
   int concurrency = 4;                            // POSTs in flight at most
   std::size_t max_response_bytes = 4096;          // read of an answer, the rest is dropped
   std::string owner;  // the name of this sender's leases: unique per process
+  // Called as each try ends, on its delivery thread (the metrics); unset: nothing. A try counts
+  // however its end was recorded in the store.
+  std::function<void(WebhookTryOutcome, std::chrono::nanoseconds took)> on_try;
 };
 
 // The options for `settings`, with an owner name of this process's own (host, process id and

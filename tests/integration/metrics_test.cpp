@@ -4,15 +4,19 @@
 // second listener at all.
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "integration/harness.hpp"
 #include "integration/postgres_harness.hpp"
+#include "support/fake_http_server.hpp"
 #include "support/fake_providers.hpp"
 
 namespace linkgate::testing {
@@ -211,6 +215,84 @@ TEST(Metrics, EmailsRetriesAndTheStoreOnPostgres) {
   EXPECT_EQ(sample(text, "linkgate_store_pool_waiting"), 0);
   EXPECT_GE(sample(text, R"(linkgate_webhook_events{state="pending"})"), 1) << text;
   EXPECT_EQ(sample(text, R"(linkgate_webhook_events{state="failed"})"), 0);
+  const auto [status, output] = promtool_check(text);
+  EXPECT_EQ(status, 0) << output;
+}
+
+// Scrapes until `done` holds for the text (at most 20 s); returns the last text.
+template <class Done>
+std::string scrape_until(TestClient& scraper, Done done) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    text = scraper.get("/metrics").body;
+    if (done(text)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return text;
+}
+
+// Webhook tries by outcome: a receiver answers 503 to every try of a first sign-in's events (each
+// tried again once, then kept as failed), then 204 to those of a second sign-in.
+TEST(Metrics, WebhookTriesByOutcome) {
+  std::atomic<bool> accept{false};
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused{0};
+  FakeHttpServer receiver([&](const RecordedRequest&) {
+    if (accept) {
+      ++accepted;
+      FakeResponse answer;
+      answer.status = 204;
+      return answer;
+    }
+    ++refused;
+    FakeResponse answer;
+    answer.status = 503;
+    return answer;
+  });
+  RunningServer server({{"LINKGATE_METRICS_ADDR", "127.0.0.1:0"},
+                        {"LINKGATE_WEBHOOK_URL", receiver.base_url() + "/hook"},
+                        {"LINKGATE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+                        {"LINKGATE_WEBHOOK_RETRY_SCHEDULE", "200ms"}});
+  ASSERT_FALSE(server.process().failed()) << server.process().logs();
+  TestClient scraper("127.0.0.1", metrics_port(server.process()));
+  TestClient browser = server.client();
+  const auto sign_in = [&](const std::string& email) {
+    ASSERT_EQ(request_link(browser, "outbox", email).status, 302);
+    const std::string link = local_target(
+        boost::json::value_to<std::string>(newest_outbox_message(browser)["url"]), server.origin());
+    ASSERT_FALSE(link.empty());
+    ASSERT_EQ(browser.get(link).status, 302);
+  };
+  const std::string pending = R"(linkgate_webhook_events{state="pending"})";
+  const std::string failed = R"(linkgate_webhook_events{state="failed"})";
+  const std::string delivered_tries = R"(linkgate_webhook_tries_total{outcome="delivered"})";
+  const std::string retry_tries = R"(linkgate_webhook_tries_total{outcome="retry"})";
+  const std::string failed_tries = R"(linkgate_webhook_tries_total{outcome="failed"})";
+  const std::string tries_timed = "linkgate_webhook_try_duration_seconds_count";
+
+  sign_in("tries-a@example.com");
+  std::string text = scrape_until(scraper, [&](const std::string& t) {
+    return sample(t, pending) == 0 && sample(t, failed) >= 1;
+  });
+  const double failed_events = sample(text, failed);
+  ASSERT_GE(failed_events, 1) << text;
+  EXPECT_EQ(sample(text, pending), 0);
+  EXPECT_EQ(sample(text, retry_tries), failed_events);
+  EXPECT_EQ(sample(text, failed_tries), failed_events);
+  EXPECT_EQ(sample(text, delivered_tries), 0);
+  EXPECT_EQ(refused.load(), 2 * failed_events);
+
+  accept = true;
+  browser.cookies.clear();
+  sign_in("tries-b@example.com");
+  text = scrape_until(scraper, [&](const std::string& t) {
+    return sample(t, pending) == 0 && sample(t, delivered_tries) >= 1;
+  });
+  EXPECT_EQ(sample(text, pending), 0) << text;
+  EXPECT_GE(accepted.load(), 1);
+  EXPECT_EQ(sample(text, delivered_tries), accepted.load());
+  EXPECT_EQ(sample(text, failed_tries), failed_events);
+  EXPECT_EQ(sample(text, tries_timed), refused.load() + accepted.load());
   const auto [status, output] = promtool_check(text);
   EXPECT_EQ(status, 0) << output;
 }
