@@ -186,16 +186,22 @@ CURLcode run_transfer(const CurlApi& curl, Slot& slot,
 struct Sink {
   std::string* body;
   std::size_t limit;
+  bool cut = false;  // the answer went past `limit`: the transfer was ended there
 };
 
 std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   const std::size_t n = size * count;
-  if (sink->body->size() < sink->limit) {
-    sink->body->append(data, std::min(n, sink->limit - sink->body->size()));
+  const std::size_t room = sink->limit - sink->body->size();
+  if (n <= room) {
+    sink->body->append(data, n);
+    return n;
   }
-  // Consume everything so that a long answer is cut, not reported as a write error.
-  return n;
+  // Past the limit: keep what fits and end the transfer (curl reports a write error, which
+  // http_post answers as the cut answer), so that a long or endless answer is not read on.
+  sink->body->append(data, room);
+  sink->cut = true;
+  return 0;
 }
 
 // Keeps the Retry-After header of the final answer (a new status line starts a new block).
@@ -311,7 +317,7 @@ Result<HttpResponse> http_post(const HttpPost& request) {
   // curl ends the transfer at CURLOPT_TIMEOUT_MS; this bound only backs that up.
   const auto limit = std::chrono::steady_clock::now() + request.total_timeout + kPeekInterval * 100;
   const CURLcode code = run_transfer(curl, lease.slot(), limit);
-  if (code != CURLE_OK) {
+  if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && sink.cut)) {
     std::string text = error_text[0] != '\0' ? error_text : curl.easy_strerror(code);
     return unavailable("http: " + text);
   }

@@ -28,7 +28,9 @@ struct HttpPost {
   std::string body;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds total_timeout{15000};
-  // Bodies longer than this are cut (providers answer a few hundred bytes).
+  // Bodies longer than this are cut: the transfer ends once this much is read (its connection
+  // is then not kept), so a long or endless answer costs no more (providers answer a few
+  // hundred bytes).
   std::size_t max_response_bytes = 64 * 1024;
 };
 

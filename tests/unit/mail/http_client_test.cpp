@@ -3,7 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <future>
+#include <thread>
 
 #include "support/fake_http_server.hpp"
 
@@ -65,6 +72,48 @@ TEST(HttpClient, CutsLongAnswers) {
   const auto response = http_post(post);
   ASSERT_TRUE(response.ok()) << response.error().message;
   EXPECT_EQ(response->body.size(), 1000u);
+}
+
+// A server that announces a long body, sends some of it and then nothing more: the client stops
+// reading at its cap and answers at once, instead of waiting for the rest until its timeout.
+TEST(HttpClient, StopsReadingAtTheCap) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const int port = ntohs(address.sin_port);
+  std::promise<void> finished;
+  std::thread server([&] {
+    const int connection = ::accept(listener, nullptr, nullptr);
+    if (connection < 0) return;
+    char request[4096];
+    (void)::recv(connection, request, sizeof request, 0);
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n";
+    const std::string part(5000, 'x');
+    (void)::send(connection, head.data(), head.size(), MSG_NOSIGNAL);
+    (void)::send(connection, part.data(), part.size(), MSG_NOSIGNAL);
+    finished.get_future().wait_for(10s);  // the rest never comes
+    ::close(connection);
+  });
+
+  HttpPost post = post_to("http://127.0.0.1:" + std::to_string(port) + "/");
+  post.max_response_bytes = 100;
+  post.total_timeout = 8s;
+  const auto started = std::chrono::steady_clock::now();
+  const auto response = http_post(post);
+  const auto took = std::chrono::steady_clock::now() - started;
+  finished.set_value();
+  server.join();
+  ::close(listener);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, std::string(100, 'x'));
+  EXPECT_LT(took, 4s);
 }
 
 TEST(HttpClient, RefusedConnectionIsAnUnavailableError) {
