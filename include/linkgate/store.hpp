@@ -271,6 +271,10 @@ class Store {
                                                     TimePoint now);
   // The queue's depth and the failed events, for monitoring.
   virtual Result<WebhookEventCounts> count_webhook_events();
+  // Deletes the delivered events created before `created_before` (pending and failed ones stay
+  // whatever their age); returns how many. The sender calls it so that the outbox keeps only
+  // LINKGATE_WEBHOOK_RETENTION of delivered history.
+  virtual Result<std::int64_t> delete_delivered_webhook_events(TimePoint created_before);
 
   // Administration (`linkgate users` and `linkgate sessions`, docs/operations.md). The Store
   // defaults answer Error{kind "unsupported"}.

@@ -161,4 +161,8 @@ Result<WebhookEventCounts> Store::count_webhook_events() {
   return unsupported("count_webhook_events");
 }
 
+Result<std::int64_t> Store::delete_delivered_webhook_events(TimePoint) {
+  return unsupported("delete_delivered_webhook_events");
+}
+
 }  // namespace linkgate

@@ -777,6 +777,17 @@ const SettingSpec
                 .max = 120000,
             },
             {
+                .name = "LINKGATE_WEBHOOK_RETENTION_HOURS",
+                .type = SettingType::integer,
+                .default_value = "168",
+                .default_doc = R"md(`168` (7 days))md",
+                .help =
+                    R"md(how long delivered events stay in the outbox (`linkgate webhooks list`) before the sender deletes them; pending and failed events stay until delivered or retried)md",
+                .group = "webhooks",
+                .min = 1,
+                .max = 87600,
+            },
+            {
                 .name = "LINKGATE_WEBHOOK_POLL_MS",
                 .type = SettingType::integer,
                 .default_value = "1000",

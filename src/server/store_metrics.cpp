@@ -17,7 +17,7 @@ constexpr std::string_view kHelp =
     "connection to the result (a batch of calls counts once).";
 
 // The Store operations, as the PostgreSQL store names them.
-constexpr std::array<std::string_view, 31> kOperations = {
+constexpr std::array<std::string_view, 32> kOperations = {
     "add_outbox_message",
     "add_webhook_event",
     "claim_webhook_events",
@@ -28,6 +28,7 @@ constexpr std::array<std::string_view, 31> kOperations = {
     "create_user",
     "create_user_and_session",
     "create_verification_token",
+    "delete_delivered_webhook_events",
     "delete_expired",
     "delete_one_time_codes_of_link",
     "delete_session",

@@ -49,6 +49,7 @@ WebhookSenderOptions webhook_sender_options(const WebhookSettings& settings) {
   options.retry_schedule = settings.retry_schedule;
   options.timeout = settings.timeout;
   options.poll_interval = settings.poll_interval;
+  options.retention = settings.retention;
   options.concurrency = settings.concurrency;
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
@@ -83,9 +84,23 @@ void WebhookSender::stop() {
   workers_.clear();
 }
 
+void WebhookSender::prune() {
+  auto deleted = store_->delete_delivered_webhook_events(now_ms() - options_.retention);
+  if (!deleted) {
+    spdlog::error("webhooks: could not delete old delivered events: {}", deleted.error().message);
+  } else if (*deleted > 0) {
+    spdlog::info("webhooks: deleted {} delivered events older than the retention", *deleted);
+  }
+}
+
 void WebhookSender::claim_loop() {
   const int threads = std::max(1, options_.concurrency);
+  auto next_prune = std::chrono::steady_clock::now();
   while (true) {
+    if (std::chrono::steady_clock::now() >= next_prune) {
+      prune();
+      next_prune = std::chrono::steady_clock::now() + options_.prune_interval;
+    }
     int idle = 0;
     {
       std::unique_lock lock(mutex_);

@@ -37,6 +37,10 @@ struct WebhookSenderOptions {
   std::chrono::milliseconds poll_interval{1000};  // how often an idle sender looks for due events
   int concurrency = 4;                            // POSTs in flight at most
   std::size_t max_response_bytes = 4096;          // read of an answer, the rest is dropped
+  // Delivered events older than this are deleted (Store::delete_delivered_webhook_events), by
+  // the claiming thread when it starts and then every prune_interval.
+  std::chrono::milliseconds retention = std::chrono::hours(168);
+  std::chrono::milliseconds prune_interval = std::chrono::hours(1);
   std::string owner;  // the name of this sender's leases: unique per process
   // Called as each try ends, on its delivery thread (the metrics); unset: nothing. A try counts
   // however its end was recorded in the store.
@@ -62,6 +66,8 @@ class WebhookSender {
 
  private:
   void claim_loop();
+  // Deletes the delivered events older than options_.retention (logs a failure).
+  void prune();
   void delivery_loop();
   void deliver(const WebhookEvent& event);
   // False, after logging why, when the end of a try was not recorded (a store error, or the

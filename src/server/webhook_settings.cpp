@@ -146,6 +146,9 @@ Result<WebhookSettings> read_webhook_settings(
   auto poll = setting_integer(env, "LINKGATE_WEBHOOK_POLL_MS");
   if (!poll) return poll.error();
   s.poll_interval = std::chrono::milliseconds(*poll);
+  auto retention = setting_integer(env, "LINKGATE_WEBHOOK_RETENTION_HOURS");
+  if (!retention) return retention.error();
+  s.retention = std::chrono::hours(*retention);
   auto concurrency = setting_integer(env, "LINKGATE_WEBHOOK_CONCURRENCY");
   if (!concurrency) return concurrency.error();
   s.concurrency = static_cast<int>(*concurrency);

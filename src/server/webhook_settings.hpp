@@ -1,7 +1,7 @@
 // The webhook settings (docs/webhooks.md), read from the environment: LINKGATE_WEBHOOK_URL,
 // LINKGATE_WEBHOOK_SECRET, LINKGATE_WEBHOOK_EVENTS and the sender's
-// LINKGATE_WEBHOOK_RETRY_SCHEDULE, _TIMEOUT_MS, _POLL_MS and _CONCURRENCY. Every variable is listed
-// in README.md's configuration table.
+// LINKGATE_WEBHOOK_RETRY_SCHEDULE, _TIMEOUT_MS, _POLL_MS, _RETENTION_HOURS and _CONCURRENCY. Every
+// variable is listed in README.md's configuration table.
 #pragma once
 
 #include <chrono>
@@ -32,6 +32,7 @@ struct WebhookSettings {
   std::vector<std::chrono::milliseconds> retry_schedule;
   std::chrono::milliseconds timeout{10000};       // LINKGATE_WEBHOOK_TIMEOUT_MS: one try
   std::chrono::milliseconds poll_interval{1000};  // LINKGATE_WEBHOOK_POLL_MS
+  std::chrono::hours retention{168};              // LINKGATE_WEBHOOK_RETENTION_HOURS: delivered
   int concurrency = 4;                            // LINKGATE_WEBHOOK_CONCURRENCY: POSTs at once
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -143,6 +144,36 @@ TEST_P(StoreTest, CountsArePendingAndFailedEvents) {
 
 // Claimers on threads of their own (as a sender's, or several nodes'): every event is claimed
 // once, by one of them.
+// Only delivered events created before the cut are deleted; pending and failed ones stay
+// whatever their age.
+TEST_P(StoreTest, OldDeliveredEventsAreDeletedAndNothingElse) {
+  const auto old = now_seconds() - 48h;
+  const auto recent = now_seconds();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto id = store_->add_webhook_event("email.failed", "{}", old);
+    ASSERT_TRUE(id.ok()) << describe(id);
+    ids.push_back(*id);
+  }
+  auto fresh = store_->add_webhook_event("email.failed", "{}", recent);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_EQ(claim(*store_, "n", recent, recent + 1min, 4).size(), 4u);
+  ASSERT_TRUE(*store_->mark_webhook_delivered(ids[0], "n"));
+  ASSERT_TRUE(*store_->mark_webhook_failed(ids[1], "n", "HTTP 410"));
+  ASSERT_TRUE(*store_->mark_webhook_delivered(*fresh, "n"));
+  // ids[2] stays pending (claimed, its try not ended).
+
+  auto deleted = store_->delete_delivered_webhook_events(recent - 24h);
+  ASSERT_TRUE(deleted.ok()) << describe(deleted);
+  EXPECT_EQ(*deleted, 1);
+  auto left = store_->list_webhook_events(false, 10);
+  ASSERT_TRUE(left.ok());
+  std::set<std::string> left_ids;
+  for (const auto& event : *left) left_ids.insert(event.id);
+  EXPECT_EQ(left_ids, (std::set<std::string>{ids[1], ids[2], *fresh}));
+  EXPECT_EQ(*store_->delete_delivered_webhook_events(recent - 24h), 0);
+}
+
 TEST_P(StoreTest, ConcurrentClaimersNeverShareAnEvent) {
   const auto now = now_seconds();
   constexpr int kEvents = 60;

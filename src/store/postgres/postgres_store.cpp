@@ -187,6 +187,9 @@ constexpr Statement kCountWebhookEvents{
     "lg_count_webhook_events",
     "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') "
     "FROM webhook_events"};
+constexpr Statement kDeleteDeliveredWebhookEvents{
+    "lg_delete_delivered_webhook_events",
+    "DELETE FROM webhook_events WHERE status = 'delivered' AND created < $1::timestamptz"};
 
 // An identifier's links and codes, in one statement (one transaction).
 constexpr Statement kDeleteVerificationTokens{
@@ -666,6 +669,13 @@ class PostgresStore final : public Store {
       params.null();
     }
     auto rows = execute(kRetryWebhookEvents, "retry_webhook_events", params.time(now));
+    if (!rows) return rows.error();
+    return rows->affected();
+  }
+
+  Result<std::int64_t> delete_delivered_webhook_events(TimePoint created_before) override {
+    auto rows = execute(kDeleteDeliveredWebhookEvents, "delete_delivered_webhook_events",
+                        Params().time(created_before));
     if (!rows) return rows.error();
     return rows->affected();
   }

@@ -138,6 +138,8 @@ constexpr const char* kRetryWebhookEvents =
 constexpr const char* kCountWebhookEvents =
     "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') "
     "FROM webhook_events";
+constexpr const char* kDeleteDeliveredWebhookEvents =
+    "DELETE FROM webhook_events WHERE status = 'delivered' AND created < ? RETURNING 1";
 
 // Administration (store.hpp). A user's session.deleted events are written from its sessions
 // before they are deleted, one per session, in session order.
@@ -549,6 +551,20 @@ class SqliteStore final : public Store {
     if (!deleted) return deleted.error();
     if (auto ok = (*transaction)->commit(); !ok) return ok.error();
     return *deleted;
+  }
+
+  Result<std::int64_t> delete_delivered_webhook_events(TimePoint created_before) override {
+    return with_query(kDeleteDeliveredWebhookEvents, "delete_delivered_webhook_events",
+                      [&](Query& q) -> Result<std::int64_t> {
+                        q.bind(created_before);
+                        std::int64_t deleted = 0;
+                        while (true) {
+                          auto row = q.step();
+                          if (!row) return row.error();
+                          if (!*row) return deleted;
+                          ++deleted;
+                        }
+                      });
   }
 
   Result<WebhookEventCounts> count_webhook_events() override {
