@@ -207,6 +207,17 @@ auto single_row(Query& query, Read read) -> Result<std::optional<decltype(read(q
   return value;
 }
 
+// Steps a statement (one with RETURNING) to completion: how many rows it yielded.
+Result<std::int64_t> count_rows(Query& query) {
+  std::int64_t rows = 0;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!*row) return rows;
+    ++rows;
+  }
+}
+
 // Runs kUseVerificationToken for the link's identifier and token hash: the token it consumed, or
 // nullopt when none matched.
 Result<std::optional<VerificationToken>> use_token(Query& query, const std::string& identifier,
@@ -471,17 +482,10 @@ class SqliteStore final : public Store {
 
   Result<std::int64_t> retry_webhook_events(const std::optional<std::string>& id,
                                             TimePoint now) override {
-    return with_query(kRetryWebhookEvents, "retry_webhook_events",
-                      [&](Query& q) -> Result<std::int64_t> {
-                        q.bind(now).bind(id).bind(id);
-                        std::int64_t changed = 0;
-                        while (true) {
-                          auto row = q.step();
-                          if (!row) return row.error();
-                          if (!*row) return changed;
-                          ++changed;
-                        }
-                      });
+    return with_query(kRetryWebhookEvents, "retry_webhook_events", [&](Query& q) {
+      q.bind(now).bind(id).bind(id);
+      return count_rows(q);
+    });
   }
 
   Result<std::vector<User>> list_users(const std::optional<std::string>& email,
@@ -555,15 +559,9 @@ class SqliteStore final : public Store {
 
   Result<std::int64_t> delete_delivered_webhook_events(TimePoint created_before) override {
     return with_query(kDeleteDeliveredWebhookEvents, "delete_delivered_webhook_events",
-                      [&](Query& q) -> Result<std::int64_t> {
+                      [&](Query& q) {
                         q.bind(created_before);
-                        std::int64_t deleted = 0;
-                        while (true) {
-                          auto row = q.step();
-                          if (!row) return row.error();
-                          if (!*row) return deleted;
-                          ++deleted;
-                        }
+                        return count_rows(q);
                       });
   }
 
