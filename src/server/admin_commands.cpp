@@ -30,32 +30,40 @@ void print_json(const json::value& value) {
 }
 
 // The log line of every admin command, and its admin_command audit line (server/audit_log.hpp):
-// its name and outcome, never an address or a token.
-void log_run(const AdminCommand& command, std::string_view outcome) {
+// its name, outcome and the address it was given as its keyed hash (the plain address only with
+// LINKGATE_LOG_EMAILS), as the server's audit lines write it; never a token or a link.
+void log_run(const Settings& settings, const AdminCommand& command, std::string_view outcome) {
   spdlog::info("admin command run: {} ({})", command.name, outcome);
   AuditEvent event;
   event.kind = AuditKind::admin_command;
   event.outcome = outcome.starts_with("ok") ? AuditOutcome::success : AuditOutcome::failure;
   event.time = now();
   event.detail = command.name;
-  // The event names no address, so the sink needs no key to hash one.
-  make_audit_log_sink(std::string(), false)->record(event);
+  if (command.email) {
+    if (auto email = core::normalize_identifier(*command.email)) event.email = std::move(*email);
+  }
+  // Without a secret there is no key: the address is then left out.
+  if (settings.secrets.empty() && !settings.log_emails) event.email.clear();
+  make_audit_log_sink(settings.secrets.empty() ? std::string() : settings.secrets.front(),
+                      settings.log_emails)
+      ->record(event);
 }
 
-int fail(const AdminCommand& command, AdminExit code, const std::string& kind,
-         const std::string& message) {
+int fail(const Settings& settings, const AdminCommand& command, AdminExit code,
+         const std::string& kind, const std::string& message) {
   std::fprintf(stderr, "linkgate %s: %s\n", command.name.c_str(), message.c_str());
   if (command.json) {
     print_json(json::object{{"error", json::object{{"kind", kind}, {"message", message}}}});
   }
-  log_run(command, "failed: " + kind);
+  log_run(settings, command, "failed: " + kind);
   return code;
 }
 
 // Bad input and settings are the caller's to fix (2); anything else is the database's (3).
-int fail_with(const AdminCommand& command, const Error& error) {
+int fail_with(const Settings& settings, const AdminCommand& command, const Error& error) {
   const bool input = error.kind == "invalid_input" || error.kind == "configuration";
-  return fail(command, input ? kAdminBadInput : kAdminStoreFailed, error.kind, error.message);
+  return fail(settings, command, input ? kAdminBadInput : kAdminStoreFailed, error.kind,
+              error.message);
 }
 
 json::object user_json(const User& user) {
@@ -94,15 +102,16 @@ struct UsersOf {
 std::variant<UsersOf, int> users_of(const Settings& settings, const AdminCommand& command) {
   auto email = core::normalize_identifier(command.email.value_or(""));
   if (!email) {
-    return fail(command, kAdminBadInput, "invalid_input",
+    return fail(settings, command, kAdminBadInput, "invalid_input",
                 "not a valid email address: " + email.error().message);
   }
   auto store = open_settings_store(settings);
-  if (!store) return fail_with(command, store.error());
+  if (!store) return fail_with(settings, command, store.error());
   auto users = (*store)->list_users(*email, 1000);
-  if (!users) return fail_with(command, users.error());
+  if (!users) return fail_with(settings, command, users.error());
   if (users->empty()) {
-    return fail(command, kAdminNoSuchUser, "not_found", "no user has the address " + *email);
+    return fail(settings, command, kAdminNoSuchUser, "not_found",
+                "no user has the address " + *email);
   }
   return UsersOf{*email, *store, std::move(*users)};
 }
@@ -112,15 +121,15 @@ int users_list(const Settings& settings, const AdminCommand& command) {
   if (command.email) {
     auto normalized = core::normalize_identifier(*command.email);
     if (!normalized) {
-      return fail(command, kAdminBadInput, "invalid_input",
+      return fail(settings, command, kAdminBadInput, "invalid_input",
                   "not a valid email address: " + normalized.error().message);
     }
     email = *normalized;
   }
   auto store = open_settings_store(settings);
-  if (!store) return fail_with(command, store.error());
+  if (!store) return fail_with(settings, command, store.error());
   auto users = (*store)->list_users(email, command.limit);
-  if (!users) return fail_with(command, users.error());
+  if (!users) return fail_with(settings, command, users.error());
   if (command.json) {
     json::array out;
     for (const User& user : *users) out.push_back(user_json(user));
@@ -133,7 +142,7 @@ int users_list(const Settings& settings, const AdminCommand& command) {
     }
     std::printf("%zu user%s\n", users->size(), users->size() == 1 ? "" : "s");
   }
-  log_run(command, "ok");
+  log_run(settings, command, "ok");
   return kAdminOk;
 }
 
@@ -145,7 +154,7 @@ int users_delete(const Settings& settings, const AdminCommand& command) {
   json::array deleted;
   for (const User& user : of.users) {
     auto removed = of.store->delete_user(user.id, now(), event_data);
-    if (!removed) return fail_with(command, removed.error());
+    if (!removed) return fail_with(settings, command, removed.error());
     if (!*removed) continue;  // deleted meanwhile by someone else
     const UserDeletion& d = **removed;
     if (!command.json) {
@@ -165,7 +174,7 @@ int users_delete(const Settings& settings, const AdminCommand& command) {
                                    {"one_time_codes", d.one_time_codes}});
   }
   if (command.json) print_json(json::object{{"deleted", std::move(deleted)}});
-  log_run(command, "ok");
+  log_run(settings, command, "ok");
   return kAdminOk;
 }
 
@@ -178,7 +187,7 @@ int sessions_revoke(const Settings& settings, const AdminCommand& command) {
   json::array ids;
   for (const User& user : of.users) {
     auto deleted = of.store->delete_user_sessions(user.id, now(), event_data);
-    if (!deleted) return fail_with(command, deleted.error());
+    if (!deleted) return fail_with(settings, command, deleted.error());
     revoked += *deleted;
     ids.push_back(json::value(user.id));
   }
@@ -197,15 +206,15 @@ int sessions_revoke(const Settings& settings, const AdminCommand& command) {
           "valid until they expire; rotate AUTH_SECRET to end them all (docs/operations.md)\n");
     }
   }
-  log_run(command, "ok");
+  log_run(settings, command, "ok");
   return kAdminOk;
 }
 
 int link(const Settings& settings, const AdminCommand& command) {
   auto app = build_app(settings);
-  if (!app) return fail_with(command, app.error());
+  if (!app) return fail_with(settings, command, app.error());
   auto made = app->auth->make_sign_in_link(command.email.value_or(""), command.callback_url);
-  if (!made) return fail_with(command, made.error());
+  if (!made) return fail_with(settings, command, made.error());
   if (command.json) {
     print_json(json::object{{"url", made->url},
                             {"email", made->identifier},
@@ -218,7 +227,7 @@ int link(const Settings& settings, const AdminCommand& command) {
                 made->identifier.c_str(), made->callback_url.c_str(),
                 core::iso8601(made->expires).c_str());
   }
-  log_run(command, "ok: a link valid until " + core::iso8601(made->expires));
+  log_run(settings, command, "ok: a link valid until " + core::iso8601(made->expires));
   return kAdminOk;
 }
 
@@ -229,7 +238,7 @@ int run_admin_command(const Settings& settings, const AdminCommand& command) {
   if (command.name == "users delete") return users_delete(settings, command);
   if (command.name == "sessions revoke") return sessions_revoke(settings, command);
   if (command.name == "link") return link(settings, command);
-  return fail(command, kAdminBadInput, "invalid_input", "unknown admin command");
+  return fail(settings, command, kAdminBadInput, "invalid_input", "unknown admin command");
 }
 
 }  // namespace linkgate::server

@@ -19,6 +19,11 @@ namespace json = boost::json;
 
 enum class Backend { sqlite, postgres };
 
+// How GoogleTest (and so CTest's test list) prints a backend.
+void PrintTo(Backend backend, std::ostream* out) {
+  *out << (backend == Backend::sqlite ? "sqlite" : "postgres");
+}
+
 std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::sqlite ? "Sqlite" : "Postgres";
 }
@@ -205,6 +210,17 @@ TEST_P(AdminCommands, UsersListShowsTheUsers) {
   ASSERT_EQ(one.exit_code, 0) << one.out << one.err;
   ASSERT_EQ(one.parsed().at("users").as_array().size(), 1u);
   EXPECT_EQ(one.parsed().at("users").at(0).at("id"), users[1].at("id"));
+  // Its audit line names the address by its keyed hash, as `linkgate audit-hash` makes it, and
+  // never in plain.
+  auto hash = admin("audit-hash ann@example.com");
+  ASSERT_EQ(hash.exit_code, 0) << hash.err;
+  const std::string ann_hash = hash.out.substr(0, hash.out.find_first_of(" \n"));
+  ASSERT_EQ(ann_hash.size(), 32u) << hash.out;
+  EXPECT_NE(one.err.find("event=admin_command outcome=success email_hash=" + ann_hash +
+                         " command=\"users list\""),
+            std::string::npos)
+      << one.err;
+  EXPECT_EQ(one.err.find("ann@example.com"), std::string::npos) << one.err;
 
   auto human = admin("users list");
   ASSERT_EQ(human.exit_code, 0) << human.err;
