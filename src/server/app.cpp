@@ -63,7 +63,9 @@ Result<std::shared_ptr<Store>> open_store(
   }
   auto path = sqlite_path_from_url(database_url);
   if (!path) return path.error();
-  return store::open_sqlite_store(*path);
+  store::SqliteOptions options;
+  options.on_operation = std::move(on_statement);
+  return store::open_sqlite_store(*path, options);
 }
 
 Result<std::vector<std::string>> migrate_database(const std::string& database_url,

@@ -26,7 +26,7 @@ struct App {
 
 // What build_app records into when metrics are on (LINKGATE_METRICS_ADDR).
 struct AppMetrics {
-  std::shared_ptr<StoreMetrics> store;  // PostgreSQL statements
+  std::shared_ptr<StoreMetrics> store;  // the store's statements (PostgreSQL) or calls (SQLite)
   std::shared_ptr<MailMetrics> mail;    // emails and retries
 };
 
@@ -41,7 +41,8 @@ bool is_postgres_url(const std::string& url);
 // needs migrations is refused with an Error of kind "migration_needed" naming `linkgate migrate`;
 // a brand-new SQLite file gets its schema, so the embedded default runs out of the box.
 // `pool_size`, `batches` and `prepared_statements` apply to PostgreSQL (store::PostgresOptions).
-// `on_statement`, when set, times PostgreSQL's statements (store::PostgresOptions::on_statement).
+// `on_statement`, when set, times the store's work: PostgreSQL's statements
+// (store::PostgresOptions::on_statement), SQLite's calls (store::SqliteOptions::on_operation).
 Result<std::shared_ptr<Store>> open_store(
     const std::string& database_url, int pool_size, int batches = 2,
     bool prepared_statements = true,

@@ -13,11 +13,11 @@ namespace {
 
 constexpr std::string_view kName = "linkgate_store_statement_duration_seconds";
 constexpr std::string_view kHelp =
-    "Time of each PostgreSQL statement of a Store operation, from asking the pool for a "
-    "connection to the result (a batch of calls counts once).";
+    "Time of a Store operation's database work, from asking the pool for a connection to the "
+    "result: each statement on PostgreSQL (a batch of calls counts once), each call on SQLite.";
 
-// The Store operations, as the PostgreSQL store names them.
-constexpr std::array<std::string_view, 32> kOperations = {
+// The Store operations, as both stores name them.
+constexpr std::array<std::string_view, 35> kOperations = {
     "add_outbox_message",
     "add_webhook_event",
     "claim_webhook_events",
@@ -42,6 +42,9 @@ constexpr std::array<std::string_view, 32> kOperations = {
     "list_outbox_messages",
     "list_users",
     "list_webhook_events",
+    "mark_webhook_attempt_failed",
+    "mark_webhook_delivered",
+    "mark_webhook_failed",
     "redeem_link",
     "retry_webhook_events",
     "update_session_expiry",

@@ -1,6 +1,8 @@
-// The store's metrics: how long each PostgreSQL statement of a Store operation took (from asking
-// the pool for a connection to the result), the connection pool's use and the webhook outbox's
-// depth, read when scraped.
+// The store's metrics: how long a Store operation's database work took, from asking the pool for a
+// connection to the result (on PostgreSQL each statement, a batch's once; on SQLite each call,
+// all its statements together), PostgreSQL's connection pool (SQLite's has no limit, so no
+// caller ever waits for it and it has nothing to report) and the webhook outbox's depth, read
+// when scraped.
 #pragma once
 
 #include <chrono>
@@ -19,7 +21,8 @@ class StoreMetrics {
   // operation (the methods of linkgate/store.hpp) and "other".
   explicit StoreMetrics(metrics::Registry& registry);
 
-  // For store::PostgresOptions::on_statement. Thread-safe.
+  // For store::PostgresOptions::on_statement and store::SqliteOptions::on_operation.
+  // Thread-safe.
   void observe(std::string_view operation, std::chrono::nanoseconds took) const;
 
   // Registers linkgate_store_pool_connections{state="open|in_use"},

@@ -297,6 +297,56 @@ TEST(Metrics, WebhookTriesByOutcome) {
   EXPECT_EQ(status, 0) << output;
 }
 
+// The SQLite store's calls (the default store) in linkgate_store_statement_duration_seconds, one
+// observation per call: each request moves its operations' counts by exactly one. SQLite has no
+// pool series (its pool has no limit, so nobody waits for it).
+TEST(Metrics, TheStoreOnSqlite) {
+  RunningServer server(
+      {{"LINKGATE_METRICS_ADDR", "127.0.0.1:0"}, {"AUTH_SESSION_STRATEGY", "database"}});
+  ASSERT_FALSE(server.process().failed()) << server.process().logs();
+  TestClient scraper("127.0.0.1", metrics_port(server.process()));
+  TestClient browser = server.client();
+  auto count = [](const std::string& text, const std::string& operation) {
+    return sample(text, R"(linkgate_store_statement_duration_seconds_count{operation=")" +
+                            operation + R"("})");
+  };
+  auto moved = [&](const std::string& before, const std::string& after,
+                   const std::string& operation) {
+    return count(after, operation) - count(before, operation);
+  };
+
+  const std::string started = scraper.get("/metrics").body;
+  ASSERT_EQ(request_link(browser, "outbox", "store@example.com").status, 302);
+  const std::string requested = scraper.get("/metrics").body;
+  EXPECT_EQ(moved(started, requested, "create_verification_token"), 1) << requested;
+  EXPECT_EQ(moved(started, requested, "redeem_link"), 0);
+
+  const std::string link = local_target(
+      boost::json::value_to<std::string>(newest_outbox_message(browser)["url"]), server.origin());
+  ASSERT_FALSE(link.empty());
+  const std::string linked = scraper.get("/metrics").body;
+  EXPECT_EQ(browser.get(link).status, 302);
+  const std::string signed_in = scraper.get("/metrics").body;
+  EXPECT_EQ(moved(linked, signed_in, "redeem_link"), 1) << signed_in;
+  EXPECT_EQ(moved(linked, signed_in, "create_verification_token"), 0);
+
+  EXPECT_FALSE(session_json(browser).is_null());
+  const std::string text = scraper.get("/metrics").body;
+  EXPECT_EQ(moved(signed_in, text, "get_session_and_user"), 1) << text;
+  EXPECT_EQ(moved(signed_in, text, "redeem_link"), 0);
+  const std::string session_sum =
+      R"(linkgate_store_statement_duration_seconds_sum{operation="get_session_and_user"})";
+  EXPECT_GT(sample(text, session_sum), sample(signed_in, session_sum));
+  EXPECT_EQ(
+      sample(
+          text,
+          R"(linkgate_store_statement_duration_seconds_bucket{operation="get_session_and_user",le="+Inf"})"),
+      count(text, "get_session_and_user"));
+  EXPECT_EQ(text.find("linkgate_store_pool"), std::string::npos) << text;
+  const auto [status, output] = promtool_check(text);
+  EXPECT_EQ(status, 0) << output;
+}
+
 TEST(Metrics, NoListenerWhenUnset) {
   RunningServer server;
   ASSERT_FALSE(server.process().failed()) << server.process().logs();

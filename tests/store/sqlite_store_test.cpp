@@ -131,6 +131,45 @@ TEST(SqliteStoreOpenTest, MigrateAppliesTheEmbeddedMigrationsOnce) {
   EXPECT_TRUE(open_sqlite_store(path).ok());
 }
 
+// SqliteOptions::on_operation: one observation per Store call, named after the method, however
+// many statements it ran (a transaction's included) and whether it failed; the store's own work
+// (opening, readiness) is not timed.
+TEST(SqliteStoreOpenTest, OnOperationTimesEachCallOnce) {
+  std::vector<std::string> operations;
+  std::chrono::nanoseconds total{0};
+  SqliteOptions options;
+  options.on_operation = [&](std::string_view operation, std::chrono::nanoseconds took) {
+    operations.emplace_back(operation);
+    EXPECT_GE(took.count(), 0) << operation;
+    total += took;
+  };
+  auto opened = open_sqlite_store(linkgate::testing::make_temp_dir() + "/timed.db", options);
+  ASSERT_TRUE(opened.ok()) << describe(opened);
+  Store& store = **opened;
+  EXPECT_TRUE(operations.empty());
+
+  const TimePoint expires = at_ms(4'000'000'000'000);
+  ASSERT_TRUE(store.create_verification_token({"t@example.com", "hash", expires}).ok());
+  auto consumed = store.use_verification_token_and_get_user("t@example.com", "hash");
+  ASSERT_TRUE(consumed.ok()) << describe(consumed);
+  ASSERT_TRUE(consumed->has_value());
+  auto user = store.create_user(user_with_email("t@example.com", "timed-user"));
+  ASSERT_TRUE(user.ok()) << describe(user);
+  EXPECT_FALSE(store.create_user(user_with_email("u@example.com", "timed-user")).ok());
+  ASSERT_TRUE(store.create_session({"session-token", "timed-user", expires}).ok());
+  auto found = store.get_session_and_user("session-token");
+  ASSERT_TRUE(found.ok()) << describe(found);
+  EXPECT_TRUE(found->has_value());
+  ASSERT_TRUE(store.delete_expired(at_ms(1'700'000'000'000)).ok());
+  ASSERT_TRUE(check_sqlite_ready(store).value().ok());
+
+  EXPECT_EQ(operations,
+            (std::vector<std::string>{
+                "create_verification_token", "use_verification_token_and_get_user", "create_user",
+                "create_user", "create_session", "get_session_and_user", "delete_expired"}));
+  EXPECT_GT(total.count(), 0);
+}
+
 TEST(SqliteStoreOpenTest, RefusesInMemoryAndUnopenablePaths) {
   for (const std::string path : {"", ":memory:"}) {
     auto opened = open_sqlite_store(path);

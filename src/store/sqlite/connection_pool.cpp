@@ -5,10 +5,31 @@
 namespace linkgate::store::sqlite {
 
 ConnectionPool::Lease::~Lease() {
-  if (connection_ != nullptr) pool_->release(std::move(connection_));
+  if (connection_ == nullptr) return;  // moved from
+  if (!timed_) {
+    pool_->release(std::move(connection_));
+    return;
+  }
+  const auto took = std::chrono::steady_clock::now() - asked_at_;
+  pool_->release(std::move(connection_));
+  pool_->on_lease_(operation_, took);
 }
 
-Result<ConnectionPool::Lease> ConnectionPool::acquire() {
+Result<ConnectionPool::Lease> ConnectionPool::acquire(std::string_view operation) {
+  if (!on_lease_) return acquire_untimed();
+  const auto asked_at = std::chrono::steady_clock::now();
+  auto lease = acquire_untimed();
+  if (!lease) {
+    on_lease_(operation, std::chrono::steady_clock::now() - asked_at);
+    return lease;
+  }
+  lease->operation_ = operation;
+  lease->asked_at_ = asked_at;
+  lease->timed_ = true;
+  return lease;
+}
+
+Result<ConnectionPool::Lease> ConnectionPool::acquire_untimed() {
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {

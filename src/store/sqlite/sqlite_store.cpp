@@ -231,7 +231,8 @@ Result<std::optional<VerificationToken>> use_token(Query& query, const std::stri
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : pool_(path) {}
+  SqliteStore(const std::string& path, const SqliteOptions& options)
+      : pool_(path, options.on_operation) {}
 
   ConnectionPool& pool() { return pool_; }
 
@@ -324,7 +325,7 @@ class SqliteStore final : public Store {
   Result<std::optional<ConsumedToken>> use_verification_token_and_get_user(
       const std::string& identifier, const std::string& token_hash) override {
     constexpr std::string_view kOperation = "use_verification_token_and_get_user";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     std::optional<ConsumedToken> consumed;
     {
@@ -383,7 +384,7 @@ class SqliteStore final : public Store {
                                      const std::optional<Session>& session,
                                      const SignInEvents& events) override {
     constexpr std::string_view kOperation = "redeem_link";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     sqlite::Connection& db = **connection;
     auto transaction = sqlite::Transaction::begin(db, kOperation);
@@ -409,7 +410,7 @@ class SqliteStore final : public Store {
                                                            TimePoint now,
                                                            const std::string& event_data) override {
     constexpr std::string_view kOperation = "delete_session_with_event";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
     if (!transaction) return transaction.error();
@@ -510,7 +511,7 @@ class SqliteStore final : public Store {
       const std::string& user_id, TimePoint now,
       const std::optional<std::string>& session_event_data) override {
     constexpr std::string_view kOperation = "delete_user";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     sqlite::Connection& db = **connection;
     auto transaction = sqlite::Transaction::begin(db, kOperation);
@@ -547,7 +548,7 @@ class SqliteStore final : public Store {
       const std::string& user_id, TimePoint now,
       const std::optional<std::string>& session_event_data) override {
     constexpr std::string_view kOperation = "delete_user_sessions";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
     if (!transaction) return transaction.error();
@@ -578,7 +579,7 @@ class SqliteStore final : public Store {
 
   Result<std::int64_t> delete_verification_tokens(const std::string& identifier) override {
     constexpr std::string_view kOperation = "delete_verification_tokens";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
     if (!transaction) return transaction.error();
@@ -608,7 +609,7 @@ class SqliteStore final : public Store {
                                                        const std::string& code_hash,
                                                        int max_attempts) override {
     constexpr std::string_view kOperation = "use_one_time_code";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
     if (!transaction) return transaction.error();
@@ -663,14 +664,14 @@ class SqliteStore final : public Store {
 
   // See check_sqlite_ready.
   Result<void> check_ready() {
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire_untimed();
     if (!connection) return connection.error();
     return sqlite::check_schema(**connection);
   }
 
   Result<SweepCounts> delete_expired(TimePoint now) override {
     constexpr std::string_view kOperation = "delete_expired";
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
     // One transaction: one commit for every sweep.
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
@@ -807,7 +808,7 @@ class SqliteStore final : public Store {
   template <class WriteUser>
   Result<SessionAndUser> with_user_and_session(std::string_view operation, const Session& session,
                                                WriteUser write_user) {
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(operation);
     if (!connection) return connection.error();
     auto transaction = sqlite::Transaction::begin(**connection, operation);
     if (!transaction) return transaction.error();
@@ -844,7 +845,7 @@ class SqliteStore final : public Store {
   template <class Body>
   auto with_query(const char* sql, std::string_view operation, Body body)
       -> decltype(body(std::declval<Query&>())) {
-    auto connection = pool_.acquire();
+    auto connection = pool_.acquire(operation);
     if (!connection) return connection.error();
     auto q = (*connection)->query(sql, operation);
     if (!q) return q.error();
@@ -856,15 +857,16 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path) {
+Result<std::shared_ptr<Store>> open_sqlite_store(const std::string& path,
+                                                 const SqliteOptions& options) {
   // Every connection of the pool opens the same file; an in-memory database would be a different,
   // empty one per connection (and cannot use WAL).
   if (path.empty() || path == ":memory:" || path.starts_with("file::memory:")) {
     return Error{"invalid_input", "sqlite: the database must be a file path, not in-memory"};
   }
-  auto store = std::make_shared<SqliteStore>(path);
+  auto store = std::make_shared<SqliteStore>(path, options);
   {
-    auto connection = store->pool().acquire();
+    auto connection = store->pool().acquire_untimed();
     if (!connection) return connection.error();
     auto applied = sqlite::apply_schema(**connection, sqlite::SchemaPolicy::create_if_new);
     if (!applied) return applied.error();
