@@ -41,11 +41,8 @@ enum class AuditReason {
   none,
   // sign_in_failed
   expired,        // the link (or code) was found but past its expiry; it is now spent
-  unknown_token,  // no such link: forged, mistyped, voided by a newer one, or used but not
-                  // remembered as used (see reused)
-  reused,         // a link this process consumed within the last 24 hours, opened again (the
-                  // store keeps no trace of a used link: another node's use, or one before a
-                  // restart, is reported as unknown_token)
+  unknown_token,  // no such link: forged, mistyped, already used or voided (the store keeps no
+                  // trace of a used link, so a reused link and a forged one look alike)
   bad_code,       // a one-time code that is wrong, spent, expired or out of attempts
   invalid_email,  // an address the normalizer refused
   // rate_limited

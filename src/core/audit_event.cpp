@@ -48,8 +48,6 @@ std::string_view audit_reason_name(AuditReason reason) {
       return "expired";
     case AuditReason::unknown_token:
       return "unknown_token";
-    case AuditReason::reused:
-      return "reused";
     case AuditReason::bad_code:
       return "bad_code";
     case AuditReason::invalid_email:

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +13,6 @@
 #include "core/cookies.hpp"
 #include "core/csrf.hpp"
 #include "core/session_jwt.hpp"
-#include "core/used_links.hpp"
 #include "linkgate/audit_event.hpp"
 #include "linkgate/config.hpp"
 #include "linkgate/http.hpp"
@@ -36,8 +34,6 @@ struct AuthState {
   // and every request is answered Configuration (fail closed).
   TrustedProxies trusted_proxies;
   std::string trusted_proxies_error;
-  // The links this process consumed lately (shared by the copies a reload makes).
-  std::shared_ptr<UsedLinks> used_links = std::make_shared<UsedLinks>();
 
   TimePoint now() const;
   // Logs through AuthConfig::request_log with `request_id` (Request::id) when it is set, else

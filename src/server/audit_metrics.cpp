@@ -66,12 +66,11 @@ AuditMetrics::AuditMetrics(metrics::Registry& registry) {
              registry.counter(kSignIns, kSignInsHelp, {{"user", "existing"}}));
   new_user_ = registry.counter(kSignIns, kSignInsHelp, {{"user", "new"}});
   by_reason(AuditKind::sign_in_failed, "linkgate_sign_in_failures_total",
-            "Links and codes that did not sign in, by reason (reused: a link this process "
-            "consumed in the last 24 hours; unknown_token: forged, mistyped, voided, or used "
-            "elsewhere or earlier).",
+            "Links and codes that did not sign in, by reason (unknown_token: forged, mistyped, "
+            "already used or voided, which the store cannot tell apart).",
             "reason",
-            {AuditReason::expired, AuditReason::reused, AuditReason::unknown_token,
-             AuditReason::bad_code, AuditReason::invalid_email},
+            {AuditReason::expired, AuditReason::unknown_token, AuditReason::bad_code,
+             AuditReason::invalid_email},
             reason_name);
   whole_kind(AuditKind::csrf_failed,
              registry.counter("linkgate_csrf_failures_total",

@@ -11,11 +11,6 @@ namespace linkgate::core::actions {
 
 namespace {
 
-// The hash a link's token is remembered under once used (UsedLinks): under the first secret.
-std::string used_link_key(const Context& ctx, const std::string& token) {
-  return crypto::sha256_hex(token + ctx.state.config.secrets.front());
-}
-
 // Finds and deletes the token row under any of the secrets from the `first`th on (SPEC C7: tokens
 // made with any listed secret are accepted), with the user of its address in the same store call.
 Result<std::optional<ConsumedToken>> consume_token(const Context& ctx,
@@ -126,7 +121,6 @@ Response callback(Context& ctx) {
     auto redeemed = redeem_link_and_sign_in(ctx, *provider, email, hash);
     if (!redeemed) return ctx.store_failed(redeemed.error(), "callback");
     if (redeemed->found) {
-      ctx.state.used_links->remember(hash, ctx.now());
       drop_one_time_code(ctx, hash);
       if (!redeemed->signed_in) return verification_error(ctx, email, AuditReason::expired);
       return std::move(*redeemed->signed_in);
@@ -135,13 +129,7 @@ Response callback(Context& ctx) {
   }
   auto invite = consume_token(ctx, email, token, first_secret);
   if (!invite) return ctx.store_failed(invite.error(), "callback");
-  if (!invite->has_value()) {
-    const bool reused = !ctx.state.config.secrets.empty() &&
-                        ctx.state.used_links->was_used(used_link_key(ctx, token), ctx.now());
-    return verification_error(ctx, email,
-                              reused ? AuditReason::reused : AuditReason::unknown_token);
-  }
-  ctx.state.used_links->remember(used_link_key(ctx, token), ctx.now());
+  if (!invite->has_value()) return verification_error(ctx, email, AuditReason::unknown_token);
   drop_one_time_code(ctx, (*invite)->token.token);
   if ((*invite)->token.expires < ctx.now()) {
     return verification_error(ctx, email, AuditReason::expired);

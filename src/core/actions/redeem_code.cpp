@@ -83,8 +83,6 @@ Response redeem_code(Context& ctx, const EmailProvider& provider) {
   auto link = store.use_verification_token_and_get_user(*identifier, found->link_token_hash);
   if (!link) return ctx.store_failed(link.error(), "callback");
   if (!link->has_value()) return code_failed(ctx, provider, *identifier);
-  // Its link, opened later, is a reused one.
-  ctx.state.used_links->remember(found->link_token_hash, ctx.now());
   if ((*link)->token.expires < ctx.now()) {
     return code_failed(ctx, provider, *identifier, AuditReason::expired);
   }
