@@ -41,8 +41,10 @@ enum class AuditReason {
   none,
   // sign_in_failed
   expired,        // the link (or code) was found but past its expiry; it is now spent
-  unknown_token,  // no such link: forged, mistyped, already used or voided (the store keeps no
-                  // trace of a used link, so a reused link and a forged one look alike)
+  reused,         // a link already consumed (the store keeps its tombstone until it expires):
+                  // the sign of a mail scanner or an intercepted link
+  unknown_token,  // no such link: forged, mistyped or voided by a newer one (or used, when the
+                  // store keeps no tombstones: Store::verification_token_was_used)
   bad_code,       // a one-time code that is wrong, spent, expired or out of attempts
   invalid_email,  // an address the normalizer refused
   // rate_limited

@@ -141,6 +141,7 @@ struct SweepCounts {
   std::int64_t sessions = 0;
   std::int64_t one_time_codes = 0;
   std::int64_t rate_windows = 0;
+  std::int64_t used_verification_tokens = 0;  // expired tombstones of consumed links
 };
 
 class Store {
@@ -172,6 +173,16 @@ class Store {
   // concurrent calls with the same arguments, exactly one gets the row. nullopt when none matched.
   virtual Result<std::optional<VerificationToken>> use_verification_token(
       const std::string& identifier, const std::string& token_hash) = 0;
+
+  // Whether a link with this identifier and token hash was consumed (and its tombstone not swept
+  // yet): a store may keep a tombstone of each consumed link. Both bundled stores do: every method
+  // that consumes a link writes its identifier, token hash and expiry in the same statement or
+  // transaction as the consumption, and delete_expired removes it once expired. A caller asks only
+  // after a link was not found (the failure path), to tell a reused link from a forged one; a
+  // successful sign-in never calls it. The default returns false (a store that keeps no
+  // tombstones): every missing link is then reported as unknown.
+  virtual Result<bool> verification_token_was_used(const std::string& identifier,
+                                                   const std::string& token_hash);
 
   // The steps of a sign-in, each in one round trip (one statement or one transaction) where the
   // store can. The defaults below compose the methods above: correct, but neither atomic nor
@@ -231,8 +242,8 @@ class Store {
   virtual Result<RateWindow> count_hit(const std::string& key, TimePoint now,
                                        std::chrono::milliseconds window) = 0;
 
-  // Deletes verification tokens, sessions, one-time codes and rate windows whose expiry (or window
-  // end) is before `now`.
+  // Deletes verification tokens, tombstones of consumed links, sessions, one-time codes and rate
+  // windows whose expiry (or window end) is before `now`.
   virtual Result<SweepCounts> delete_expired(TimePoint now) = 0;
 
   // Dev outbox. Returns the id assigned to the message.
@@ -281,10 +292,10 @@ class Store {
   // Users, oldest first, at most `limit`; only those whose email is `email` (exact) when set.
   virtual Result<std::vector<User>> list_users(const std::optional<std::string>& email, int limit);
   // Deletes, in one transaction, the user `user_id` with its sessions, its accounts, and every
-  // verification token and one-time code of its email. When `session_event_data` (a JSON object)
-  // is set, each deleted session writes a "session.deleted" event with that data plus
-  // "user": {"id"}, in the same transaction. nullopt (and nothing deleted) when no user has this
-  // id.
+  // verification token, used link's tombstone and one-time code of its email. When
+  // `session_event_data` (a JSON object) is set, each deleted session writes a "session.deleted"
+  // event with that data plus "user": {"id"}, in the same transaction. nullopt (and nothing
+  // deleted) when no user has this id.
   virtual Result<std::optional<UserDeletion>> delete_user(
       const std::string& user_id, TimePoint now,
       const std::optional<std::string>& session_event_data);

@@ -46,6 +46,8 @@ std::string_view audit_reason_name(AuditReason reason) {
       return "";
     case AuditReason::expired:
       return "expired";
+    case AuditReason::reused:
+      return "reused";
     case AuditReason::unknown_token:
       return "unknown_token";
     case AuditReason::bad_code:

@@ -16,6 +16,10 @@ Error unsupported(const char* what) {
 
 }  // namespace
 
+Result<bool> Store::verification_token_was_used(const std::string&, const std::string&) {
+  return false;
+}
+
 Result<std::optional<ConsumedToken>> Store::use_verification_token_and_get_user(
     const std::string& identifier, const std::string& token_hash) {
   auto used = use_verification_token(identifier, token_hash);

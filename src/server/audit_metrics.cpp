@@ -66,11 +66,12 @@ AuditMetrics::AuditMetrics(metrics::Registry& registry) {
              registry.counter(kSignIns, kSignInsHelp, {{"user", "existing"}}));
   new_user_ = registry.counter(kSignIns, kSignInsHelp, {{"user", "new"}});
   by_reason(AuditKind::sign_in_failed, "linkgate_sign_in_failures_total",
-            "Links and codes that did not sign in, by reason (unknown_token: forged, mistyped, "
-            "already used or voided, which the store cannot tell apart).",
+            "Links and codes that did not sign in, by reason (reused: a link already used, "
+            "as a mail scanner or an intercepted link does; unknown_token: forged, mistyped or "
+            "voided by a newer link).",
             "reason",
-            {AuditReason::expired, AuditReason::unknown_token, AuditReason::bad_code,
-             AuditReason::invalid_email},
+            {AuditReason::expired, AuditReason::reused, AuditReason::unknown_token,
+             AuditReason::bad_code, AuditReason::invalid_email},
             reason_name);
   whole_kind(AuditKind::csrf_failed,
              registry.counter("linkgate_csrf_failures_total",

@@ -17,7 +17,7 @@ constexpr std::string_view kHelp =
     "result: each statement on PostgreSQL (a batch of calls counts once), each call on SQLite.";
 
 // The Store operations, as both stores name them.
-constexpr std::array<std::string_view, 35> kOperations = {
+constexpr std::array<std::string_view, 36> kOperations = {
     "add_outbox_message",
     "add_webhook_event",
     "claim_webhook_events",
@@ -53,6 +53,7 @@ constexpr std::array<std::string_view, 35> kOperations = {
     "use_one_time_code",
     "use_verification_token",
     "use_verification_token_and_get_user",
+    "verification_token_was_used",
 };
 }  // namespace
 

@@ -114,10 +114,9 @@ TEST_F(AuditEvents, MagicLinkFromRequestToSignOut) {
   const std::string user_id = events[0].user_id;
   EXPECT_FALSE(user_id.empty());
 
-  // The same link again: spent, so unknown (a used link leaves no trace to tell it from a forged
-  // one).
+  // The same link again: spent, and told apart from a forged one by its tombstone.
   browser.send("GET", link);
-  EXPECT_EQ(kinds(sink_->take()), (Kinds{"sign_in_failed/failure/unknown_token"}));
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"sign_in_failed/failure/reused"}));
 
   const std::string csrf = browser.csrf();
   browser.send("POST", "/api/auth/signout", "csrfToken=" + csrf,
@@ -135,6 +134,19 @@ TEST_F(AuditEvents, FailuresSayWhy) {
   auto events = sink_->take();
   ASSERT_EQ(kinds(events), (Kinds{"sign_in_failed/failure/unknown_token"}));
   EXPECT_EQ(events[0].email, "jane@example.com");
+
+  // A used link, then a forged token under the same address: reused, then unknown.
+  browser.sign_in("custom", "jane@example.com");
+  sink_->take();
+  const std::string used = last_link();
+  browser.send("GET", used);
+  ASSERT_EQ(kinds(sink_->take()), (Kinds{"sign_in_completed/success/"}));
+  browser.send("GET", used);
+  events = sink_->take();
+  ASSERT_EQ(kinds(events), (Kinds{"sign_in_failed/failure/reused"}));
+  EXPECT_EQ(events[0].email, "jane@example.com");
+  browser.send("GET", "/api/auth/callback/custom?token=forged2&email=jane%40example.com");
+  EXPECT_EQ(kinds(sink_->take()), (Kinds{"sign_in_failed/failure/unknown_token"}));
 
   // An expired link.
   browser.sign_in("custom", "late@example.com");

@@ -276,6 +276,10 @@ TEST_P(LogSecrecy, NoSecretInAnyLineAndEveryAuditEventInItsPlace) {
   keep(forged, "forged token");
   res = client.get("/api/auth/callback/postmark?token=" + forged + "&email=alice%40example.com");
   const std::string forged_request = id_of(res, "the forged link");
+  // Alice's link again: already used, told apart from a forged one (and its token still secret).
+  res = client.get(local_target(alice_email.link, server.origin()));
+  ASSERT_EQ(res.status, 302);
+  const std::string reused_request = id_of(res, "alice's reused link");
 
   // A provider that refuses, a blocked domain, the per-address limit.
   postmark.fail_next(422, 1);
@@ -392,6 +396,9 @@ TEST_P(LogSecrecy, NoSecretInAnyLineAndEveryAuditEventInItsPlace) {
   const LogLine forged_line = audit(forged_request, "sign_in_failed");
   EXPECT_EQ(field(forged_line, "reason"), "unknown_token");
   EXPECT_EQ(field(forged_line, "email_hash"), alice_hash);
+  const LogLine reused_line = audit(reused_request, "sign_in_failed");
+  EXPECT_EQ(field(reused_line, "reason"), "reused");
+  EXPECT_EQ(field(reused_line, "email_hash"), alice_hash);
   const LogLine carol = audit(carol_request, "email_failed");
   EXPECT_EQ(field(carol, "reason"), "email_provider");
   EXPECT_EQ(field(carol, "email_hash"), audit_hash("carol@example.com"));

@@ -103,6 +103,7 @@ TEST(Metrics, TrafficMovesTheCountersAndPromtoolAcceptsTheText) {
   ASSERT_FALSE(link.empty());
   EXPECT_EQ(browser.get(link).status, 302);
   EXPECT_FALSE(session_json(browser).is_null());
+  EXPECT_EQ(browser.get(link).status, 302);  // the same link again: reused
   EXPECT_EQ(browser.get("/no/such/path").status, 404);
   EXPECT_EQ(browser.get("/metrics").status, 404);  // never on the public port
   // The identifier limit (1 per 15 minutes) answers the second request as a success.
@@ -132,12 +133,12 @@ TEST(Metrics, TrafficMovesTheCountersAndPromtoolAcceptsTheText) {
     return sample(text, series) - std::max(0.0, sample(before, series));
   };
   EXPECT_EQ(moved(R"(linkgate_http_requests_total{route="signin",status="3xx"})"), 4);
-  EXPECT_EQ(moved(R"(linkgate_http_requests_total{route="callback",status="3xx"})"), 3);
+  EXPECT_EQ(moved(R"(linkgate_http_requests_total{route="callback",status="3xx"})"), 4);
   EXPECT_EQ(moved(R"(linkgate_http_requests_total{route="session",status="2xx"})"), 1);
   EXPECT_EQ(moved(R"(linkgate_http_requests_total{route="other",status="4xx"})"), 2);
   EXPECT_EQ(moved(R"(linkgate_http_requests_total{route="healthz",status="2xx"})"), 1);
   EXPECT_GE(moved(R"(linkgate_http_requests_total{route="csrf",status="2xx"})"), 2);
-  EXPECT_EQ(moved(R"(linkgate_http_request_duration_seconds_count{route="callback"})"), 3);
+  EXPECT_EQ(moved(R"(linkgate_http_request_duration_seconds_count{route="callback"})"), 4);
   // The sign-in funnel, counted from the audit events.
   EXPECT_EQ(moved("linkgate_sign_in_links_requested_total"), 2);
   EXPECT_EQ(moved(R"(linkgate_sign_in_emails_total{outcome="sent"})"), 2);
@@ -147,6 +148,7 @@ TEST(Metrics, TrafficMovesTheCountersAndPromtoolAcceptsTheText) {
   EXPECT_EQ(moved(R"(linkgate_sign_ins_total{user="new"})"), 1);
   EXPECT_EQ(moved(R"(linkgate_sign_ins_total{user="existing"})"), 0);
   EXPECT_EQ(moved(R"(linkgate_sign_in_failures_total{reason="unknown_token"})"), 1);
+  EXPECT_EQ(moved(R"(linkgate_sign_in_failures_total{reason="reused"})"), 1);
   EXPECT_EQ(moved(R"(linkgate_sign_in_failures_total{reason="expired"})"), 1);
   EXPECT_EQ(moved("linkgate_csrf_failures_total"), 1);
   EXPECT_GT(sample(text, R"(linkgate_http_request_duration_seconds_sum{route="callback"})"), 0);

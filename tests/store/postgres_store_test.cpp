@@ -141,7 +141,7 @@ TEST_F(PostgresStoreTest, MigrateIsIdempotentAndRecordsEachVersion) {
                            "SELECT string_agg(version || ':' || name, ',' ORDER BY version) "
                            "FROM linkgate_schema_migrations"),
             "1:0001_authjs_schema,2:0002_linkgate,3:0003_abuse_resistance,4:0004_users_email_id,"
-            "5:0005_webhook_events");
+            "5:0005_webhook_events,6:0006_used_verification_tokens");
 }
 
 TEST(PostgresStoreOpenTest, RefusesADatabaseThatNeedsMigrations) {
@@ -154,15 +154,16 @@ TEST(PostgresStoreOpenTest, RefusesADatabaseThatNeedsMigrations) {
       << opened.error().message;
   EXPECT_NE(opened.error().message.find(
                 "0001_authjs_schema, 0002_linkgate, 0003_abuse_resistance, 0004_users_email_id, "
-                "0005_webhook_events"),
+                "0005_webhook_events, 0006_used_verification_tokens"),
             std::string::npos)
       << opened.error().message;
 
   auto applied = migrate_postgres(url);
   ASSERT_TRUE(applied.ok()) << describe(applied);
-  EXPECT_EQ(*applied, (std::vector<std::string>{"0001_authjs_schema", "0002_linkgate",
-                                                "0003_abuse_resistance", "0004_users_email_id",
-                                                "0005_webhook_events"}));
+  EXPECT_EQ(*applied,
+            (std::vector<std::string>{"0001_authjs_schema", "0002_linkgate",
+                                      "0003_abuse_resistance", "0004_users_email_id",
+                                      "0005_webhook_events", "0006_used_verification_tokens"}));
   EXPECT_TRUE(open_postgres_store(url).ok());
 }
 

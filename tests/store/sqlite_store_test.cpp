@@ -99,7 +99,7 @@ std::string query_text(const std::string& path, const char* sql) {
 
 TEST_F(SqliteStoreTest, FileUsesWalAndRecordsTheSchemaVersion) {
   EXPECT_EQ(query_text(path_, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(query_text(path_, "PRAGMA user_version"), "3");
+  EXPECT_EQ(query_text(path_, "PRAGMA user_version"), "4");
   for (const char* index : {"users_email", "sessions_expires", "verification_token_expires"}) {
     const std::string sql =
         std::string("SELECT name FROM sqlite_master WHERE type = 'index' AND name = '") + index +
@@ -122,12 +122,13 @@ TEST(SqliteStoreOpenTest, MigrateAppliesTheEmbeddedMigrationsOnce) {
   const std::string path = linkgate::testing::make_temp_dir() + "/migrate.db";
   auto first = migrate_sqlite(path);
   ASSERT_TRUE(first.ok()) << describe(first);
-  EXPECT_EQ(*first, (std::vector<std::string>{"0001_schema", "0002_abuse_resistance",
-                                              "0003_webhook_events"}));
+  EXPECT_EQ(*first,
+            (std::vector<std::string>{"0001_schema", "0002_abuse_resistance", "0003_webhook_events",
+                                      "0004_used_verification_tokens"}));
   auto second = migrate_sqlite(path);
   ASSERT_TRUE(second.ok()) << describe(second);
   EXPECT_TRUE(second->empty());
-  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "4");
   EXPECT_TRUE(open_sqlite_store(path).ok());
 }
 

@@ -44,6 +44,26 @@ Response verification_error(const Context& ctx, const std::string& email, AuditR
   return ctx.redirect(ctx.base_url() + "/error?error=Verification&email=" + form_encode(email));
 }
 
+// Why a link that matched no row did not sign in: `reused` when the store keeps the tombstone of
+// its consumption under any of the secrets (Store::verification_token_was_used), else
+// `unknown_token` (forged, mistyped, voided by a newer link). Asked on this failure path only.
+// The answer changes the audit event, never the response; a store failure here is logged and
+// reported as unknown_token.
+AuditReason missing_link_reason(const Context& ctx, const std::string& identifier,
+                                const std::string& token) {
+  for (const std::string& secret : ctx.state.config.secrets) {
+    auto used = ctx.state.store->verification_token_was_used(identifier,
+                                                             crypto::sha256_hex(token + secret));
+    if (!used) {
+      ctx.log(LogLevel::warn,
+              "callback: could not look for a used link's tombstone: " + used.error().message);
+      return AuditReason::unknown_token;
+    }
+    if (*used) return AuditReason::reused;
+  }
+  return AuditReason::unknown_token;
+}
+
 // HEAD never consumes (SPEC B2): mail scanners probe links with it. 200, no body, nothing
 // looked up.
 Response head_answer(const Context& ctx) {
@@ -129,7 +149,9 @@ Response callback(Context& ctx) {
   }
   auto invite = consume_token(ctx, email, token, first_secret);
   if (!invite) return ctx.store_failed(invite.error(), "callback");
-  if (!invite->has_value()) return verification_error(ctx, email, AuditReason::unknown_token);
+  if (!invite->has_value()) {
+    return verification_error(ctx, email, missing_link_reason(ctx, email, token));
+  }
   drop_one_time_code(ctx, (*invite)->token.token);
   if ((*invite)->token.expires < ctx.now()) {
     return verification_error(ctx, email, AuditReason::expired);

@@ -32,7 +32,7 @@ const Statement kRedeemLinks{
     "event_data, n)), "
     "t AS (DELETE FROM verification_token v USING i WHERE v.identifier = ANY($1::text[]) "
     "AND v.token = ANY($2::text[]) AND v.identifier = i.identifier AND v.token = i.token "
-    "RETURNING i.n, v.identifier, v.expires, v.token), "
+    "RETURNING i.n, v.identifier, v.expires, v.token), " LINKGATE_RECORD_USED_TOKENS("t") ", "
     "live AS (SELECT i.* FROM t JOIN i USING (n) WHERE t.expires >= i.now), "
     "found AS (SELECT l.n, (SELECT id FROM users WHERE email = l.identifier ORDER BY id LIMIT 1) "
     "AS id FROM live l), "

@@ -23,6 +23,12 @@
   " || jsonb_build_object('user', jsonb_build_object('id', u.id::text, " \
   "'email', u.email)))::text"
 
+// The tombstones of the links a statement consumes (CTE `consumed`, with identifier, token and
+// expires columns), written by that same statement: a CTE named `tombstones`.
+#define LINKGATE_RECORD_USED_TOKENS(consumed)                                                 \
+  "tombstones AS (INSERT INTO linkgate_used_verification_token (identifier, token, expires) " \
+  "SELECT identifier, token, expires FROM " consumed " ON CONFLICT DO NOTHING)"
+
 namespace linkgate::store::postgres {
 
 // One Store::redeem_link call waiting for its batch. The pointed-to values belong to the caller

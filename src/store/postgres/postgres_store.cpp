@@ -69,8 +69,15 @@ constexpr Statement kCreateVerificationToken{
 // row gone.
 constexpr Statement kUseVerificationToken{
     "lg_use_verification_token",
-    "DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
-    "RETURNING identifier, " LINKGATE_MS("expires") ", token"};
+    "WITH t AS (DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
+    "RETURNING identifier, expires, token), " LINKGATE_RECORD_USED_TOKENS(
+        "t") " SELECT identifier, " LINKGATE_MS("expires") ", token FROM t"};
+
+// Whether a consumed link's tombstone is there (Store::verification_token_was_used); asked only
+// on the failure path, after a link was not found.
+constexpr Statement kVerificationTokenWasUsed{
+    "lg_verification_token_was_used",
+    "SELECT 1 FROM linkgate_used_verification_token WHERE identifier = $1 AND token = $2"};
 
 // The sign-in steps (store.hpp), each one statement and so one round trip and one transaction.
 // Consuming a link reads its address's user in the same statement: kUseVerificationToken's
@@ -78,8 +85,8 @@ constexpr Statement kUseVerificationToken{
 constexpr Statement kUseVerificationTokenAndGetUser{
     "lg_use_verification_token_and_get_user",
     "WITH t AS (DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
-    "RETURNING identifier, expires, token) "
-    "SELECT t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.id::text, u.name, u.email, "
+    "RETURNING identifier, expires, token), " LINKGATE_RECORD_USED_TOKENS("t")
+    " SELECT t.identifier, " LINKGATE_MS("t.expires") ", t.token, u.id::text, u.name, u.email, "
     LINKGATE_MS("u.\"emailVerified\"") ", u.image FROM t LEFT JOIN "
     "(SELECT * FROM users WHERE email = $1 ORDER BY id LIMIT 1) u ON true"};
 // A data-modifying WITH runs to completion even though the outer SELECT does not read it, and
@@ -108,7 +115,7 @@ constexpr Statement kUpdateUserAndCreateSession{
 constexpr Statement kRedeemLink{
     "lg_redeem_link",
     "WITH t AS (DELETE FROM verification_token WHERE identifier = $1 AND token = $2 "
-    "RETURNING identifier, expires, token), "
+    "RETURNING identifier, expires, token), " LINKGATE_RECORD_USED_TOKENS("t") ", "
     "live AS (SELECT identifier FROM t WHERE expires >= $3::timestamptz), "
     "found AS (SELECT id FROM users WHERE email = $1 AND EXISTS (SELECT 1 FROM live) "
     "ORDER BY id LIMIT 1), "
@@ -232,11 +239,14 @@ constexpr Statement kCountHit{
 constexpr Statement kDeleteExpired{
     "lg_delete_expired",
     "WITH tokens AS (DELETE FROM verification_token WHERE expires < $1::timestamptz RETURNING 1), "
+    "tombstones AS (DELETE FROM linkgate_used_verification_token WHERE expires < $1::timestamptz "
+    "RETURNING 1), "
     "swept_sessions AS (DELETE FROM sessions WHERE expires < $1::timestamptz RETURNING 1), "
     "codes AS (DELETE FROM linkgate_one_time_code WHERE expires < $1::timestamptz RETURNING 1), "
     "windows AS (DELETE FROM linkgate_rate_limit WHERE resets_at < $1::timestamptz RETURNING 1) "
     "SELECT (SELECT count(*) FROM tokens), (SELECT count(*) FROM swept_sessions), "
-    "(SELECT count(*) FROM codes), (SELECT count(*) FROM windows)"};
+    "(SELECT count(*) FROM codes), (SELECT count(*) FROM windows), "
+    "(SELECT count(*) FROM tombstones)"};
 
 constexpr Statement kAddOutboxMessage{
     "lg_add_outbox_message",
@@ -267,6 +277,8 @@ constexpr Statement kDeleteUser{
     R"(s AS (DELETE FROM sessions WHERE "userId" IN (SELECT id FROM u) RETURNING id, "userId"), )" LINKGATE_SESSIONS_DELETED_EVENTS
     R"(, a AS (DELETE FROM accounts WHERE "userId" IN (SELECT id FROM u) RETURNING 1), )"
     "t AS (DELETE FROM verification_token WHERE identifier IN (SELECT email FROM u) RETURNING 1), "
+    "used AS (DELETE FROM linkgate_used_verification_token "
+    "WHERE identifier IN (SELECT email FROM u)), "
     "c AS (DELETE FROM linkgate_one_time_code WHERE identifier IN (SELECT email FROM u) "
     "RETURNING 1) "
     "SELECT " LINKGATE_USER_COLUMNS
@@ -460,6 +472,14 @@ class PostgresStore final : public Store {
                });
   }
 
+  Result<bool> verification_token_was_used(const std::string& identifier,
+                                           const std::string& token_hash) override {
+    auto rows = execute(kVerificationTokenWasUsed, "verification_token_was_used",
+                        Params().text(identifier).text(token_hash));
+    if (!rows) return rows.error();
+    return rows->size() > 0;
+  }
+
   Result<std::optional<ConsumedToken>> use_verification_token_and_get_user(
       const std::string& identifier, const std::string& token_hash) override {
     return run(kUseVerificationTokenAndGetUser, "use_verification_token_and_get_user",
@@ -607,7 +627,8 @@ class PostgresStore final : public Store {
     return SweepCounts{.verification_tokens = rows->integer(0, 0),
                        .sessions = rows->integer(0, 1),
                        .one_time_codes = rows->integer(0, 2),
-                       .rate_windows = rows->integer(0, 3)};
+                       .rate_windows = rows->integer(0, 3),
+                       .used_verification_tokens = rows->integer(0, 4)};
   }
 
   Result<std::optional<Session>> delete_session_with_event(const std::string& session_token,

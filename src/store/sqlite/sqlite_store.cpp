@@ -59,7 +59,17 @@ constexpr const char* kUseVerificationToken =
     "DELETE FROM verification_token WHERE identifier = ? AND token = ? "
     "RETURNING identifier, expires, token";
 
+// The tombstone of a consumed link, written in the consuming transaction (SQLite's statements
+// cannot both delete and insert), and the read of the failure path.
+constexpr const char* kRecordUsedToken =
+    "INSERT INTO linkgate_used_verification_token (identifier, token, expires) VALUES (?, ?, ?) "
+    "ON CONFLICT DO NOTHING";
+constexpr const char* kVerificationTokenWasUsed =
+    "SELECT 1 FROM linkgate_used_verification_token WHERE identifier = ? AND token = ?";
+
 constexpr const char* kDeleteTokensOf = "DELETE FROM verification_token WHERE identifier = ?";
+constexpr const char* kDeleteUsedTokensOf =
+    "DELETE FROM linkgate_used_verification_token WHERE identifier = ?";
 constexpr const char* kDeleteCodesOf = "DELETE FROM linkgate_one_time_code WHERE identifier = ?";
 
 constexpr const char* kCreateOneTimeCode =
@@ -86,6 +96,8 @@ constexpr const char* kCountHit =
     "RETURNING hits, resets_at";
 
 constexpr const char* kDeleteExpiredTokens = "DELETE FROM verification_token WHERE expires < ?";
+constexpr const char* kDeleteExpiredUsedTokens =
+    "DELETE FROM linkgate_used_verification_token WHERE expires < ?";
 constexpr const char* kDeleteExpiredSessions = "DELETE FROM sessions WHERE expires < ?";
 constexpr const char* kDeleteExpiredCodes = "DELETE FROM linkgate_one_time_code WHERE expires < ?";
 constexpr const char* kDeleteClosedWindows = "DELETE FROM linkgate_rate_limit WHERE resets_at < ?";
@@ -218,15 +230,30 @@ Result<std::int64_t> count_rows(Query& query) {
   }
 }
 
-// Runs kUseVerificationToken for the link's identifier and token hash: the token it consumed, or
+// Within a transaction on `db`: runs kUseVerificationToken for the link's identifier and token
+// hash, then writes the consumed link's tombstone (kRecordUsedToken). The token it consumed, or
 // nullopt when none matched.
-Result<std::optional<VerificationToken>> use_token(Query& query, const std::string& identifier,
-                                                   const std::string& token_hash) {
-  query.bind(identifier).bind(token_hash);
-  return single_row(query, [](const Query& row) {
-    return VerificationToken{
-        .identifier = row.text(0), .token = row.text(2), .expires = row.time(1)};
-  });
+Result<std::optional<VerificationToken>> use_token(sqlite::Connection& db,
+                                                   const std::string& identifier,
+                                                   const std::string& token_hash,
+                                                   std::string_view operation) {
+  std::optional<VerificationToken> used;
+  {
+    auto q = db.query(kUseVerificationToken, operation);
+    if (!q) return q.error();
+    q->bind(identifier).bind(token_hash);
+    auto row = single_row(*q, [](const Query& r) {
+      return VerificationToken{.identifier = r.text(0), .token = r.text(2), .expires = r.time(1)};
+    });
+    if (!row) return row.error();
+    used = std::move(*row);
+  }
+  if (!used) return used;
+  auto q = db.query(kRecordUsedToken, operation);
+  if (!q) return q.error();
+  auto done = q->bind(used->identifier).bind(used->token).bind(used->expires).run();
+  if (!done) return done.error();
+  return used;
 }
 
 class SqliteStore final : public Store {
@@ -314,34 +341,54 @@ class SqliteStore final : public Store {
         });
   }
 
+  // One IMMEDIATE transaction: the consumption and its tombstone, or neither.
   Result<std::optional<VerificationToken>> use_verification_token(
       const std::string& identifier, const std::string& token_hash) override {
-    return with_query(kUseVerificationToken, "use_verification_token",
-                      [&](Query& q) { return use_token(q, identifier, token_hash); });
+    constexpr std::string_view kOperation = "use_verification_token";
+    auto connection = pool_.acquire(kOperation);
+    if (!connection) return connection.error();
+    auto transaction = sqlite::Transaction::begin(**connection, kOperation);
+    if (!transaction) return transaction.error();
+    auto used = use_token(**connection, identifier, token_hash, kOperation);
+    if (!used) return used.error();
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
+    return used;
   }
 
-  // The link consumed by kUseVerificationToken (one winner, as there), then its address's user
-  // read on the same connection.
+  Result<bool> verification_token_was_used(const std::string& identifier,
+                                           const std::string& token_hash) override {
+    return with_query(kVerificationTokenWasUsed, "verification_token_was_used",
+                      [&](Query& q) -> Result<bool> {
+                        q.bind(identifier).bind(token_hash);
+                        auto row = single_row(q, [](const Query&) { return true; });
+                        if (!row) return row.error();
+                        return row->has_value();
+                      });
+  }
+
+  // The link consumed by kUseVerificationToken (one winner, as there) with its tombstone, then
+  // its address's user, in one IMMEDIATE transaction on one connection.
   Result<std::optional<ConsumedToken>> use_verification_token_and_get_user(
       const std::string& identifier, const std::string& token_hash) override {
     constexpr std::string_view kOperation = "use_verification_token_and_get_user";
     auto connection = pool_.acquire(kOperation);
     if (!connection) return connection.error();
+    sqlite::Connection& db = **connection;
+    auto transaction = sqlite::Transaction::begin(db, kOperation);
+    if (!transaction) return transaction.error();
     std::optional<ConsumedToken> consumed;
-    {
-      auto q = (*connection)->query(kUseVerificationToken, kOperation);
-      if (!q) return q.error();
-      auto used = use_token(*q, identifier, token_hash);
-      if (!used) return used.error();
-      if (!*used) return consumed;
+    auto used = use_token(db, identifier, token_hash, kOperation);
+    if (!used) return used.error();
+    if (*used) {
       consumed = ConsumedToken{.token = std::move(**used), .user = std::nullopt};
+      auto q = db.query(kGetUserByEmail, kOperation);
+      if (!q) return q.error();
+      q->bind(consumed->token.identifier);
+      auto user = single_row(*q, [](const Query& row) { return read_user(row, 0); });
+      if (!user) return user.error();
+      consumed->user = std::move(*user);
     }
-    auto q = (*connection)->query(kGetUserByEmail, kOperation);
-    if (!q) return q.error();
-    q->bind(consumed->token.identifier);
-    auto user = single_row(*q, [](const Query& row) { return read_user(row, 0); });
-    if (!user) return user.error();
-    consumed->user = std::move(*user);
+    if (auto ok = (*transaction)->commit(); !ok) return ok.error();
     return consumed;
   }
 
@@ -391,9 +438,7 @@ class SqliteStore final : public Store {
     if (!transaction) return transaction.error();
     LinkRedemption out;
     {
-      auto q = db.query(kUseVerificationToken, kOperation);
-      if (!q) return q.error();
-      auto used = use_token(*q, identifier, token_hash);
+      auto used = use_token(db, identifier, token_hash, kOperation);
       if (!used) return used.error();
       out.token = std::move(*used);
     }
@@ -533,6 +578,7 @@ class SqliteStore final : public Store {
          {std::tuple{kDeleteUserAccounts, &user_id, &deleted->accounts},
           std::tuple{kDeleteTokensOf, &email, &deleted->verification_tokens},
           std::tuple{kDeleteCodesOf, &email, &deleted->one_time_codes},
+          std::tuple{kDeleteUsedTokensOf, &email, static_cast<std::int64_t*>(nullptr)},
           std::tuple{kDeleteUser, &user_id, static_cast<std::int64_t*>(nullptr)}}) {
       auto q = db.query(sql, kOperation);
       if (!q) return q.error();
@@ -677,10 +723,12 @@ class SqliteStore final : public Store {
     auto transaction = sqlite::Transaction::begin(**connection, kOperation);
     if (!transaction) return transaction.error();
     SweepCounts counts;
-    for (auto [sql, count] : {std::pair{kDeleteExpiredTokens, &counts.verification_tokens},
-                              std::pair{kDeleteExpiredSessions, &counts.sessions},
-                              std::pair{kDeleteExpiredCodes, &counts.one_time_codes},
-                              std::pair{kDeleteClosedWindows, &counts.rate_windows}}) {
+    for (auto [sql, count] :
+         {std::pair{kDeleteExpiredTokens, &counts.verification_tokens},
+          std::pair{kDeleteExpiredSessions, &counts.sessions},
+          std::pair{kDeleteExpiredCodes, &counts.one_time_codes},
+          std::pair{kDeleteClosedWindows, &counts.rate_windows},
+          std::pair{kDeleteExpiredUsedTokens, &counts.used_verification_tokens}}) {
       auto q = (*connection)->query(sql, kOperation);
       if (!q) return q.error();
       auto deleted = q->bind(now).run();
