@@ -241,6 +241,15 @@ TEST_F(PostgresBatchTest, OneBatchGivesEveryCallItsOwnResult) {
   EXPECT_NE(writer_of_session("s0"), writer_of_session("s1"));
   EXPECT_EQ(postgres_query(url_, "SELECT xmin::text FROM users WHERE email = 'jwt@example.com'"),
             writer_of_session("s1"));
+  // Each consumed link's tombstone, written by the batch's own statement; none for the miss.
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT string_agg(token, ',' ORDER BY token) "
+                           "FROM linkgate_used_verification_token"),
+            "h0,h1,h2,h3,h5");
+  EXPECT_EQ(postgres_query(url_,
+                           "SELECT xmin::text FROM linkgate_used_verification_token "
+                           "WHERE token = 'h1'"),
+            writer_of_session("s1"));
 }
 
 // Two links of one new address never share a batch (their statement could not see each other's

@@ -185,7 +185,7 @@ TEST(PostgresStoreOpenTest, ConcurrentMigrationsApplyEachVersionOnce) {
   }
   for (auto& node : nodes) node.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(applied.load(), 5);
+  EXPECT_EQ(applied.load(), 6);
 }
 
 // C8: linkgate takes over a database an Auth.js deployment already uses, keeping its rows.
@@ -209,7 +209,7 @@ TEST(PostgresStoreOpenTest, MigrateTakesOverAnAuthjsDatabase) {
       (1, '2999-01-01T00:00:00.000Z', 'authjs-session');)");
   auto applied = migrate_postgres(url);
   ASSERT_TRUE(applied.ok()) << describe(applied);
-  EXPECT_EQ(applied->size(), 5u);
+  EXPECT_EQ(applied->size(), 6u);
   auto store = open_postgres_store(url);
   ASSERT_TRUE(store.ok()) << describe(store);
   auto found = (*store)->get_session_and_user("authjs-session");
