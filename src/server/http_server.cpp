@@ -365,9 +365,14 @@ struct HttpServer::Impl {
         auto swept = store->delete_expired(now);
         if (!swept) {
           spdlog::warn("sweep: {}", swept.error().message);
-        } else if (swept->verification_tokens + swept->sessions > 0) {
-          spdlog::info("sweep: removed {} expired tokens and {} expired sessions",
-                       swept->verification_tokens, swept->sessions);
+        } else if (swept->verification_tokens + swept->sessions + swept->one_time_codes +
+                       swept->used_verification_tokens >
+                   0) {
+          spdlog::info(
+              "sweep: removed {} expired tokens, {} expired sessions, {} expired one-time codes "
+              "and {} expired records of used links",
+              swept->verification_tokens, swept->sessions, swept->one_time_codes,
+              swept->used_verification_tokens);
         }
       });
       schedule_sweep();
