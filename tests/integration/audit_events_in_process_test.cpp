@@ -227,16 +227,10 @@ TEST_F(AuditEvents, SignInCallbackDenialAndTheRequestId) {
   auto auth = make_auth();
   Browser browser(*auth);
   const std::string csrf = browser.csrf();
-  Request r;
-  r.method = "POST";
-  r.path = "/api/auth/signin/custom";
-  r.headers = {{"Host", "app.test"},
-               {"Content-Type", "application/x-www-form-urlencoded"},
-               {"Cookie", "authjs.csrf-token=" + browser.cookies["authjs.csrf-token"]}};
-  r.body = "csrfToken=" + csrf + "&email=no%40example.com";
-  r.remote_address = "192.0.2.7";
-  r.id = "req-123";
-  auth->handle(r);
+  browser.remote_address = "192.0.2.7";
+  browser.request_id = "req-123";
+  browser.send("POST", "/api/auth/signin/custom", "csrfToken=" + csrf + "&email=no%40example.com",
+               "application/x-www-form-urlencoded");
   auto events = sink_->take();
   ASSERT_EQ(kinds(events), (Kinds{"denied/denied/sign_in_callback"}));
   EXPECT_EQ(events[0].request_id, "req-123");
@@ -267,22 +261,9 @@ TEST_F(AuditEvents, EveryLineOfARequestCarriesItsId) {
   Browser browser(*auth);
   const auto send = [&](std::string id, std::string method, std::string target,
                         std::string body = "") {
-    Request r;
-    r.method = std::move(method);
-    const auto q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = target.substr(q + 1);
-    std::string cookie_header;
-    for (const auto& [n, v] : browser.cookies) {
-      cookie_header += (cookie_header.empty() ? "" : "; ") + n + "=" + v;
-    }
-    r.headers = {{"Host", "app.test"},
-                 {"Content-Type", "application/x-www-form-urlencoded"},
-                 {"Cookie", cookie_header}};
-    r.body = std::move(body);
-    r.remote_address = "127.0.0.1";
-    r.id = std::move(id);
-    return auth->handle(r);
+    browser.request_id = std::move(id);
+    return browser.send(std::move(method), std::move(target), std::move(body),
+                        "application/x-www-form-urlencoded");
   };
   const std::string csrf = browser.csrf();
   // A provider that fails, the redirect callback that throws, the signIn event that throws, a

@@ -33,7 +33,8 @@ class Browser {
       cookie_header += (cookie_header.empty() ? "" : "; ") + n + "=" + v;
     if (!cookie_header.empty()) r.headers.push_back({"Cookie", cookie_header});
     r.body = std::move(body);
-    r.remote_address = "127.0.0.1";
+    r.remote_address = remote_address;
+    r.id = request_id;
     Response res = auth_.handle(r);
     for (const auto& h : res.headers) {
       if (h.name != "Set-Cookie") continue;
@@ -64,6 +65,8 @@ class Browser {
   }
 
   std::map<std::string, std::string> cookies;
+  std::string remote_address = "127.0.0.1";  // of every request sent
+  std::string request_id;                    // Request::id of every request sent (empty: none)
 
  private:
   const Auth& auth_;
